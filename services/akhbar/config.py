@@ -1,0 +1,119 @@
+"""The one settings object. The environment is read here and nowhere else.
+
+Every field is read from an ``AKHBAR_``-prefixed variable named in its comment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Literal, get_args
+
+from akhbar.core.errors import ConfigError
+
+PREFIX = "AKHBAR_"
+Stage = Literal["clean", "dedup", "tag"]
+STAGES: tuple[Stage, ...] = get_args(Stage)
+TopicRole = Literal["raw", "clean", "deduped", "enriched", "duplicates", "dead-letter"]
+TOPIC_ROLES: tuple[TopicRole, ...] = get_args(TopicRole)
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+
+
+class Secret(str):
+    """A string that never shows itself in reprs or logs."""
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self else "Secret('')"
+
+    def reveal(self) -> str:
+        return str.__str__(self)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Settings:
+    """Deployment settings; build with :meth:`from_env`, never mutate (use ``replace``)."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"  # AKHBAR_BOOTSTRAP_SERVERS
+    topic_prefix: str = "akhbar."  # AKHBAR_TOPIC_PREFIX
+    partitions: int = 3  # AKHBAR_PARTITIONS: for `akhbar topics create`
+    replication_factor: int = 1  # AKHBAR_REPLICATION_FACTOR
+    group_prefix: str = "akhbar-"  # AKHBAR_GROUP_PREFIX: consumer group = prefix + stage
+    data_dir: Path = Path("var")  # AKHBAR_DATA_DIR: worker state (rocksdict tables)
+    http_host: str = "127.0.0.1"  # AKHBAR_HTTP_HOST: bind address of /metrics and health
+    http_port: int = 0  # AKHBAR_HTTP_PORT: 0 = per-stage default (clean 9101, dedup 9102, tag 9103)
+    max_record_bytes: int = 4_000_000  # AKHBAR_MAX_RECORD_BYTES: larger raw records are dead-lettered
+    max_body_bytes: int = 2_000_000  # AKHBAR_MAX_BODY_BYTES: larger bodies are dead-lettered
+    dedup_threshold: float = 0.8  # AKHBAR_DEDUP_THRESHOLD: estimated Jaccard for near-duplicates
+    dedup_window_seconds: float = 7 * 86400.0  # AKHBAR_DEDUP_WINDOW_SECONDS
+    log_level: str = "INFO"  # AKHBAR_LOG_LEVEL
+    security_protocol: SecurityProtocol = "PLAINTEXT"  # AKHBAR_SECURITY_PROTOCOL
+    sasl_mechanism: SaslMechanism | None = None  # AKHBAR_SASL_MECHANISM
+    sasl_username: str | None = None  # AKHBAR_SASL_USERNAME
+    sasl_password: Secret = field(default_factory=lambda: Secret(""))  # AKHBAR_SASL_PASSWORD
+    ssl_cafile: Path | None = None  # AKHBAR_SSL_CAFILE
+    ssl_certfile: Path | None = None  # AKHBAR_SSL_CERTFILE
+    ssl_keyfile: Path | None = None  # AKHBAR_SSL_KEYFILE
+
+    def topic(self, role: TopicRole) -> str:
+        """Topic name for a role, e.g. ``akhbar.raw``."""
+        return f"{self.topic_prefix}{role}"
+
+    def group(self, stage: Stage) -> str:
+        return f"{self.group_prefix}{stage}"
+
+    def port_for(self, stage: Stage) -> int:
+        return self.http_port or {"clean": 9101, "dedup": 9102, "tag": 9103}[stage]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every ``AKHBAR_*`` variable; unknown ones are an error, not a silent typo."""
+        env = os.environ if environ is None else environ
+        known = {f.name for f in fields(cls)}
+        values: dict[str, object] = {}
+        for key, raw in env.items():
+            if not key.startswith(PREFIX):
+                continue
+            name = key[len(PREFIX):].lower()
+            if name not in known:
+                if name.startswith(("kafka_", "test_", "bench_")):
+                    continue  # read by scripts and tests, not by the service
+                raise ConfigError(f"unknown setting {key}")
+            values[name] = _parse(name, raw)
+        settings = replace(cls(), **values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.partitions < 1 or self.replication_factor < 1:
+            raise ConfigError("partitions and replication factor must be >= 1")
+        if not 0.0 < self.dedup_threshold <= 1.0:
+            raise ConfigError("AKHBAR_DEDUP_THRESHOLD must be in (0, 1]")
+        if self.security_protocol not in get_args(SecurityProtocol):
+            raise ConfigError(f"AKHBAR_SECURITY_PROTOCOL: unknown {self.security_protocol!r}")
+        if self.security_protocol.startswith("SASL") and not (
+            self.sasl_mechanism and self.sasl_username and self.sasl_password
+        ):
+            raise ConfigError("SASL needs AKHBAR_SASL_MECHANISM, _USERNAME and _PASSWORD")
+
+
+_INTS = {"partitions", "replication_factor", "http_port", "max_record_bytes", "max_body_bytes"}
+_FLOATS = {"dedup_threshold", "dedup_window_seconds"}
+_PATHS = {"data_dir", "ssl_cafile", "ssl_certfile", "ssl_keyfile"}
+
+
+def _parse(name: str, raw: str) -> object:
+    try:
+        if name in _INTS:
+            return int(raw)
+        if name in _FLOATS:
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{PREFIX}{name.upper()}: not a number: {raw!r}") from exc
+    if name in _PATHS:
+        return Path(raw)
+    if name == "sasl_password":
+        return Secret(raw)
+    return raw

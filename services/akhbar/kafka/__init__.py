@@ -1,0 +1,1 @@
+"""Kafka plumbing shared by the workers and the clients: connection, topics, dead letters."""
