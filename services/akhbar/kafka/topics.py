@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -27,10 +28,8 @@ async def ensure_topics(
             return []
         new = [NewTopic(name, settings.partitions, settings.replication_factor)
                for name in missing]
-        try:
+        with contextlib.suppress(TopicAlreadyExistsError):  # a concurrent worker won the race
             await admin.create_topics(new, timeout_ms=30_000)
-        except TopicAlreadyExistsError:  # a concurrent worker won the race
-            pass
         log.info("created topics %s", missing)
         return missing
     finally:

@@ -1,0 +1,170 @@
+"""Build and run one stage as a Faust app: its own process and consumer group.
+
+At-least-once: outputs are produced inside the agent; Faust flushes the producer (and
+awaits the acks) before it commits the source offset, so a crash replays, never loses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import faust
+
+from akhbar import __version__
+from akhbar.config import Settings, Stage, TopicRole
+from akhbar.core.errors import RejectedInput
+from akhbar.kafka.connection import faust_broker_url, faust_credentials
+from akhbar.kafka.dead_letter import Origin, dead_letter_headers
+from akhbar.logs import logging_config
+from akhbar.metrics import (
+    CONSUMED,
+    CONSUMED_BYTES,
+    CONSUMER_LAG,
+    DEAD_LETTERS,
+    PROCESSING_SECONDS,
+    PRODUCED,
+    WORKER_READY,
+    WORKER_UP,
+)
+from akhbar.records import encode
+from akhbar.workers import processors
+from akhbar.workers.health import HealthState, serve
+
+log = logging.getLogger("akhbar.worker")
+
+
+def build_app(settings: Settings, stage: Stage, health: HealthState) -> faust.App:
+    app = faust.App(
+        settings.group(stage),
+        broker=faust_broker_url(settings),
+        broker_credentials=faust_credentials(settings),
+        store="rocksdb://" if stage == "dedup" else "memory://",
+        datadir=str(settings.data_dir / stage),
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        key_serializer="raw",
+        value_serializer="raw",
+        web_enabled=False,
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        broker_commit_interval=1.0,
+        version=1,
+    )
+    process = _make_processor(settings, stage, app)
+    source = app.topic(settings.topic(processors.SOURCE[stage]))
+    sinks: dict[TopicRole, Any] = {
+        role: app.topic(settings.topic(role))
+        for role in (*processors.SINKS[stage], "dead-letter")
+    }
+    handle = _handler(settings, stage, process, sinks)
+
+    @app.agent(source, name=f"akhbar-{stage}")
+    async def agent(stream: Any) -> None:
+        async for event in stream.events():
+            await handle(event.message)
+
+    @app.timer(interval=2.0)  # type: ignore[untyped-decorator]
+    async def watch() -> None:
+        await _refresh_health(app, stage, health)
+
+    return app
+
+
+def _make_processor(settings: Settings, stage: Stage, app: faust.App) -> processors.Processor:
+    if stage == "clean":
+        return processors.clean_processor(settings)
+    if stage == "tag":
+        return processors.tag_processor(settings)
+    # use_partitioner: state is partitioned by key (content hash / article id), not by the
+    # partition of the event being processed, so every lookup sees the whole table.
+    tables = {
+        name: app.Table(f"dedup-{name}", key_type=str, partitions=settings.partitions,
+                        use_partitioner=True)
+        for name in ("hashes", "signatures")
+    }
+    return processors.dedup_processor(settings, tables["hashes"], tables["signatures"])
+
+
+def _handler(settings: Settings, stage: Stage, process: processors.Processor,
+             sinks: dict[TopicRole, Any]) -> Any:
+    worker = f"{stage}@{__version__}"
+
+    async def handle(message: Any) -> None:
+        CONSUMED.labels(stage=stage, topic=message.topic).inc()
+        CONSUMED_BYTES.labels(stage=stage).inc(len(message.value or b""))
+        started = time.perf_counter()
+        try:
+            outputs = process(message.value, message.timestamp or time.time())
+        except Exception as exc:  # every failure is dead-lettered, never swallowed
+            await _dead_letter(settings, stage, worker, message, exc, sinks["dead-letter"])
+            return
+        finally:
+            PROCESSING_SECONDS.labels(stage=stage).observe(time.perf_counter() - started)
+        for role, record in outputs:
+            await sinks[role].send(key=record["id"].encode(), value=encode(record))
+            PRODUCED.labels(stage=stage, topic=settings.topic(role)).inc()
+            log.debug("produced", extra={"stage": stage, "article_id": record["id"],
+                                         "topic": settings.topic(role)})
+
+    return handle
+
+
+async def _dead_letter(settings: Settings, stage: Stage, worker: str, message: Any,
+                       exc: Exception, sink: Any) -> None:
+    reason = exc.reason if isinstance(exc, RejectedInput) else "processing_error"
+    origin = Origin(topic=message.topic, partition=message.partition, offset=message.offset,
+                    timestamp_ms=int((message.timestamp or 0) * 1000),
+                    group=settings.group(stage), worker=worker, stage=stage)
+    article_id = message.key.decode("utf-8", "replace") if message.key else None
+    headers = dead_letter_headers(origin, reason=reason, message=str(exc),
+                                  exception=type(exc).__name__,
+                                  original=list(message.headers or []), article_id=article_id)
+    await sink.send(key=message.key, value=message.value, headers=headers)
+    DEAD_LETTERS.labels(stage=stage, reason=reason).inc()
+    PRODUCED.labels(stage=stage, topic=settings.topic("dead-letter")).inc()
+    extra = {"stage": stage, "article_id": article_id, "reason": reason,
+             "source": f"{message.topic}[{message.partition}]@{message.offset}"}
+    if reason == "processing_error":
+        log.error("dead-lettered after an unexpected error", exc_info=exc, extra=extra)
+    else:
+        log.warning("dead-lettered: %s", str(exc)[:200], extra=extra)
+
+
+async def _refresh_health(app: faust.App, stage: Stage, health: HealthState) -> None:
+    """Ready = partitions assigned; lag per partition from the high watermark."""
+    consumer = app.consumer
+    assignment = consumer.assignment()
+    health.ready = bool(assignment)
+    health.detail = f"{len(assignment)} partitions assigned" if assignment else "no partitions"
+    WORKER_READY.labels(stage=stage).set(1 if health.ready else 0)
+    for tp in assignment:
+        try:
+            position = await asyncio.wait_for(consumer.position(tp), timeout=2.0)
+            high = consumer.highwater(tp)
+        except Exception:
+            continue
+        if position is not None and high is not None:
+            CONSUMER_LAG.labels(stage=stage, topic=tp.topic, partition=str(tp.partition)).set(
+                max(0, high - position))
+
+
+def run(settings: Settings, stage: Stage) -> None:
+    """Run the worker until SIGTERM/SIGINT; Faust drains, commits and exits."""
+    health = HealthState()
+    server = serve(settings.http_host, settings.port_for(stage), health)
+    app = build_app(settings, stage, health)
+    health.alive = True
+    WORKER_UP.labels(stage=stage).set(1)
+    log.info("starting worker", extra={"stage": stage, "http": server.server_address,
+                                       "group": settings.group(stage)})
+    worker = faust.Worker(app, loglevel=settings.log_level.lower(),
+                          logging_config=logging_config(settings.log_level),
+                          redirect_stdouts=False, override_logging=True)
+    try:
+        worker.execute_from_commandline()
+    finally:
+        WORKER_UP.labels(stage=stage).set(0)
+        server.shutdown()
