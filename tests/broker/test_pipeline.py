@@ -1,0 +1,45 @@
+"""End to end on the real broker: push, three worker processes, enriched/duplicates/DLQ."""
+
+from __future__ import annotations
+
+import orjson
+
+from akhbar.client import push
+from akhbar.config import Settings
+from akhbar.kafka.dead_letter import decode_headers
+from akhbar.records import schema_errors
+from tests.broker.collect import collect
+from tests.broker.procs import WorkerSet
+from tests.corpus import orthographic_variant, raw_record, sample_texts
+
+
+async def test_samples_flow_to_enriched_duplicates_and_dead_letter(
+    settings: Settings, workers: WorkerSet
+) -> None:
+    samples = sample_texts()
+    originals = [orjson.dumps(raw_record(f"sample-{i}", text)) for i, (_, text) in
+                 enumerate(samples)]
+    copy = orjson.dumps(raw_record("copy-of-0", orthographic_variant(samples[0][1], seed=1)))
+    bad = [b"{not json", orjson.dumps(raw_record("empty-1", "  \n ")), b"\xff\xfe{}"]
+    workers.start("clean", "dedup", "tag")
+
+    sent = await push(settings, [*originals, copy, *bad])
+    found = await collect(settings, until=sent)
+
+    enriched = [orjson.loads(m.value) for m in found.get("enriched", [])]
+    assert sorted(r["id"] for r in enriched) == [f"sample-{i}" for i in range(len(samples))]
+    for record in enriched:
+        assert schema_errors("enriched_article", record) == []
+        assert record["dedup"]["status"] == "unique"
+        for entity in record["entities"]:
+            assert record["text"][entity["start"]:entity["end"]] == entity["text"]
+    duplicates = [orjson.loads(m.value) for m in found.get("duplicates", [])]
+    assert [(d["id"], d["dedup"]["status"], d["dedup"]["duplicate_of"]) for d in duplicates] == [
+        ("copy-of-0", "exact", "sample-0")]
+    assert schema_errors("duplicate_record", duplicates[0]) == []
+    letters = found.get("dead-letter", [])
+    assert sorted(m.value for m in letters) == sorted(bad)  # original bytes, byte for byte
+    reasons = {decode_headers(m.headers)["akhbar.dlq.reason"] for m in letters}
+    assert reasons == {"invalid_json", "empty_after_cleaning", "invalid_utf8"}
+    for message in letters:
+        assert schema_errors("dead_letter", decode_headers(message.headers)) == []
