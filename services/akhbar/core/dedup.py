@@ -1,0 +1,181 @@
+"""Exact and near-duplicate detection over a window of recently seen articles.
+
+Two durable mappings hold the state (the worker backs them with changelogged
+tables; tests use dicts):
+
+- ``hashes``: content hash -> ``{"id": first_article_id, "ts": first_seen}``
+- ``signatures``: article id -> ``{"sig": [ints], "algo": version, "ts": first_seen}``
+
+Only articles judged unique are stored, so a duplicate always points to an
+original. The LSH buckets are derived from ``signatures`` on first use, so a
+restarted worker rebuilds them from its recovered table. A signature whose
+``algo`` differs from ours cannot be compared (the text is gone), so it stays out
+of the buckets until it expires.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from akhbar.core.lsh import BandIndex
+from akhbar.core.minhash import (
+    SHINGLE_WORDS,
+    algorithm_version,
+    band_keys,
+    estimated_jaccard,
+    signature,
+)
+
+__all__ = ["ALGORITHM_VERSION", "Deduper", "Status", "Verdict", "content_hash"]
+
+ALGORITHM_VERSION: str = algorithm_version()
+Status = Literal["unique", "exact", "near"]
+
+
+def content_hash(match_text: str) -> str:
+    """Return the blake2b-128 hex digest of a match form: the key of exact duplicates."""
+    return hashlib.blake2b(match_text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What :meth:`Deduper.check` decided about one article."""
+
+    status: Status
+    duplicate_of: str | None
+    similarity: float | None  # 1.0 for exact, estimated Jaccard for near, None for unique
+
+
+_UNIQUE = Verdict("unique", None, None)
+
+
+class Deduper:
+    """First seen wins; later exact or near copies within the window point to it."""
+
+    def __init__(
+        self,
+        *,
+        hashes: MutableMapping[str, Any],
+        signatures: MutableMapping[str, Any],
+        threshold: float = 0.8,
+        window_seconds: float = 7 * 86400,
+        num_perm: int = 128,
+        bands: int = 16,
+        shingle_words: int = SHINGLE_WORDS,
+    ) -> None:
+        if num_perm % bands:
+            raise ValueError(f"num_perm ({num_perm}) must be a multiple of bands ({bands})")
+        self._hashes = hashes
+        self._signatures = signatures
+        self.threshold = threshold
+        self.window_seconds = window_seconds
+        self.num_perm = num_perm
+        self.bands = bands
+        self.shingle_words = shingle_words
+        self.algorithm = algorithm_version(num_perm, shingle_words)
+        self._index: BandIndex | None = None
+        self._hash_expiry: list[tuple[float, str]] = []
+        self._sig_expiry: list[tuple[float, str]] = []
+
+    def check(self, article_id: str, match_text: str, now: float) -> Verdict:
+        """Decide and remember: first seen wins; later exact/near copies point to it."""
+        index = self._loaded_index()
+        cutoff = now - self.window_seconds
+        digest = content_hash(match_text)
+        seen = self._hashes.get(digest)
+        if seen is not None and seen["ts"] >= cutoff:
+            if seen["id"] == article_id:
+                return _UNIQUE  # a re-delivery of the original is not its own copy
+            return Verdict("exact", seen["id"], 1.0)
+        sig = signature(match_text, num_perm=self.num_perm, shingle_words=self.shingle_words)
+        keys = band_keys(sig, self.bands) if sig is not None else None
+        if sig is not None and keys is not None:
+            best = self._best_match(article_id, sig, index.candidates(keys), cutoff)
+            if best is not None:
+                return Verdict("near", best[0], best[1])
+        self._remember(article_id, digest, sig, keys, now)
+        return _UNIQUE
+
+    def expire(self, now: float) -> int:
+        """Drop state older than the window; return how many entries were removed."""
+        index = self._loaded_index()
+        cutoff = now - self.window_seconds
+        removed = 0
+        while self._hash_expiry and self._hash_expiry[0][0] < cutoff:
+            _, digest = heapq.heappop(self._hash_expiry)
+            entry = self._hashes.get(digest)
+            if entry is not None and entry["ts"] < cutoff:
+                del self._hashes[digest]
+                removed += 1
+        while self._sig_expiry and self._sig_expiry[0][0] < cutoff:
+            _, article_id = heapq.heappop(self._sig_expiry)
+            entry = self._signatures.get(article_id)
+            if entry is not None and entry["ts"] < cutoff:
+                self._unindex(index, article_id, entry)
+                del self._signatures[article_id]
+                removed += 1
+        return removed
+
+    def indexed_count(self) -> int:
+        """Return how many signatures the near-duplicate index holds (a gauge)."""
+        return len(self._loaded_index())
+
+    def _best_match(
+        self, article_id: str, sig: list[int], candidates: set[str], cutoff: float
+    ) -> tuple[str, float] | None:
+        """Return the most similar live candidate at or above the threshold, if any."""
+        candidates.discard(article_id)  # never a near-duplicate of itself
+        best: tuple[str, float] | None = None
+        for candidate in candidates:
+            entry = self._signatures.get(candidate)
+            if entry is None or entry["ts"] < cutoff or entry["algo"] != self.algorithm:
+                continue
+            similarity = estimated_jaccard(sig, entry["sig"])
+            if similarity >= self.threshold and (best is None or similarity > best[1]):
+                best = (candidate, similarity)
+        return best
+
+    def _remember(
+        self,
+        article_id: str,
+        digest: str,
+        sig: list[int] | None,
+        keys: list[int] | None,
+        now: float,
+    ) -> None:
+        """Store a unique article in both mappings, the buckets and the expiry queues."""
+        self._hashes[digest] = {"id": article_id, "ts": now}
+        heapq.heappush(self._hash_expiry, (now, digest))
+        if sig is None or keys is None:
+            return
+        index = self._loaded_index()
+        previous = self._signatures.get(article_id)
+        if previous is not None:  # the same id again with different text: replace it
+            self._unindex(index, article_id, previous)
+        self._signatures[article_id] = {"sig": sig, "algo": self.algorithm, "ts": now}
+        heapq.heappush(self._sig_expiry, (now, article_id))
+        index.add(article_id, keys)
+
+    def _unindex(self, index: BandIndex, article_id: str, entry: Any) -> None:
+        """Take a stored signature out of the buckets, if it was ever put there."""
+        if entry["algo"] == self.algorithm:
+            index.remove(article_id, band_keys(entry["sig"], self.bands))
+
+    def _loaded_index(self) -> BandIndex:
+        """Build the buckets and expiry queues from the mappings on first use."""
+        if self._index is not None:
+            return self._index
+        index = BandIndex(self.bands)
+        for article_id, entry in self._signatures.items():
+            self._sig_expiry.append((entry["ts"], article_id))
+            if entry["algo"] == self.algorithm:
+                index.add(article_id, band_keys(entry["sig"], self.bands))
+        self._hash_expiry.extend((entry["ts"], digest) for digest, entry in self._hashes.items())
+        heapq.heapify(self._sig_expiry)
+        heapq.heapify(self._hash_expiry)
+        self._index = index
+        return index
