@@ -78,12 +78,16 @@ async def tail(settings: Settings, *, roles: Sequence[TopicRole] = ("enriched",)
         if ready is not None:
             ready.set()
         seen = 0
+        idle_left = idle_timeout
         while max_records is None or seen < max_records:
             batch = await consumer.getmany(timeout_ms=500, max_records=500)
-            if not batch and idle_timeout is not None:
-                idle_timeout -= 0.5
-                if idle_timeout <= 0:
-                    return
+            if not batch:
+                if idle_left is not None:
+                    idle_left -= 0.5
+                    if idle_left <= 0:
+                        return
+                continue
+            idle_left = idle_timeout
             for messages in batch.values():
                 for message in messages:
                     yield message
