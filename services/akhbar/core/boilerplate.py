@@ -1,0 +1,135 @@
+"""Remove the page furniture that rides along with news copy.
+
+"Related news" link lists, share/subscribe lines, photo credits and agency sign-offs at
+the end. Every rule looks at the *match form* of a short paragraph, so spelling variants
+(اقرأ أيضاً / إقرأ ايضا) meet the same phrase, and long paragraphs are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from akhbar.core.normalize import match_form
+
+__all__ = ["plain_words", "remove_boilerplate"]
+
+RELATED_MARKERS = (
+    "اخبار ذات صله", "اقرا ايضا", "اقرا كذلك", "اقرا المزيد", "مواضيع ذات صله",
+    "موضوعات ذات صله", "مقالات ذات صله", "روابط ذات صله", "اخبار متعلقه", "شاهد ايضا",
+    "قد يهمك", "اخترنا لك", "الاكثر قراءه", "الاكثر مشاهده", "المزيد من الاخبار",
+    "read more", "related news", "related articles", "see also",
+)
+_SHARE_VERBS = ("شارك", "انشر", "اشترك", "للاشتراك", "تابعنا", "تابعونا", "حمل تطبيق",
+                "نزل تطبيق", "share", "subscribe", "follow us", "tweet")
+_SHARE_OBJECTS = frozenset(str.split(
+    "فيسبوك فيس بوك تويتر واتساب واتس اب تلغرام تليغرام تيليغرام انستغرام انستجرام يوتيوب "
+    "لينكدان سناب شات ايميل البريد الالكتروني طباعه نسخ الرابط الخبر المقال النشره قناتنا "
+    "صفحتنا حسابنا على عبر في x facebook twitter whatsapp telegram instagram youtube linkedin "
+    "email print copy link"
+))
+_CREDIT_STARTS = ("تصوير", "الصوره", "صوره", "مصدر الصوره", "photo", "image", "credit")
+AGENCIES = frozenset({
+    "رويترز", "ا ف ب", "اف ب", "فرانس برس", "وكاله فرانس برس", "د ب ا", "دب ا", "الالمانيه",
+    "ا ش ا", "اش ا", "الاناضول", "وكاله الاناضول", "سانا", "واس", "قنا", "وام", "كونا", "بترا",
+    "وفا", "ا ب", "اسوشيتد برس", "يو بي اي", "شينخوا", "سبوتنيك", "وكالات", "الوكالات",
+    "وكالات الانباء", "بي بي سي", "المصدر", "المصادر", "afp", "ap", "reuters", "dpa", "xinhua",
+    "source", "و",
+})
+_AGENCY_MAX_TOKENS = 3
+MAX_SHORT_WORDS = 12  # a paragraph longer than this is copy, not furniture
+MAX_LIST_WORDS = 15  # a link-list title line is at most this long
+_SIGNOFF_TAIL = 64  # characters at the end of the last paragraph searched for '(agency)'
+_NON_WORD = re.compile(r"[^\w]+")
+_TRAILING_PAREN = re.compile(r"[\s\-–—ـ]*\(([^()\n]{1,40})\)[\s.]*$")
+
+
+def plain_words(text: str) -> list[str]:
+    """Match-form words of ``text`` without punctuation."""
+    return _NON_WORD.sub(" ", match_form(text)).split()
+
+
+def _starts_with(words: list[str], phrases: tuple[str, ...]) -> bool:
+    """True when ``words`` begin with one of the space-separated ``phrases``."""
+    joined = " ".join(words) + " "
+    return any(joined.startswith(phrase + " ") for phrase in phrases)
+
+
+def _is_agency_signoff(words: list[str]) -> bool:
+    """True when ``words`` are nothing but agency names (greedy longest-phrase parse)."""
+    at = 0
+    while at < len(words):
+        for size in range(min(_AGENCY_MAX_TOKENS, len(words) - at), 0, -1):
+            if " ".join(words[at : at + size]) in AGENCIES:
+                at += size
+                break
+        else:
+            return False
+    return bool(words)
+
+
+def _is_share_line(words: list[str]) -> bool:
+    """True for 'share on Facebook / Twitter' and 'subscribe to our channel' lines."""
+    if not words or len(words) > MAX_SHORT_WORDS:
+        return False
+    if all(word in _SHARE_OBJECTS for word in words):
+        return True
+    return _starts_with(words, _SHARE_VERBS) and any(w in _SHARE_OBJECTS for w in words[1:])
+
+
+def _is_furniture(words: list[str]) -> str | None:
+    """Name the kind of furniture a short paragraph is, or None for copy."""
+    if len(words) > MAX_SHORT_WORDS:
+        return None
+    if _is_share_line(words):
+        return "share_lines"
+    if _starts_with(words, _CREDIT_STARTS):
+        return "photo_credits"
+    return None
+
+
+def _drop_related_blocks(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
+    """Drop a 'related news' marker line and the short title lines that follow it."""
+    kept: list[str] = []
+    in_block = False
+    for paragraph in paragraphs:
+        words = plain_words(paragraph)
+        if len(words) <= MAX_LIST_WORDS + 4 and _starts_with(words, RELATED_MARKERS):
+            in_block = True
+        elif not (in_block and len(words) <= MAX_LIST_WORDS):
+            in_block = False
+        if in_block:
+            removed["boilerplate_lines"] = removed.get("boilerplate_lines", 0) + 1
+        else:
+            kept.append(paragraph)
+    return kept
+
+
+def _strip_signoff(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
+    """Drop agency sign-offs at the end: a last line like 'ـ (د ب أ)' or a trailing '(رويترز)'."""
+    while paragraphs:
+        last = paragraphs[-1]
+        if _is_agency_signoff(plain_words(last)):
+            paragraphs = paragraphs[:-1]
+        else:
+            offset = max(0, len(last) - _SIGNOFF_TAIL)  # bounded: no scan of long dash runs
+            found = _TRAILING_PAREN.search(last, offset)
+            if not found or not _is_agency_signoff(plain_words(found.group(1))):
+                break
+            paragraphs = [*paragraphs[:-1], last[: found.start()].rstrip()]
+            if not paragraphs[-1]:
+                paragraphs.pop()
+        removed["agency_signoff"] = removed.get("agency_signoff", 0) + 1
+    return paragraphs
+
+
+def remove_boilerplate(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
+    """Return ``paragraphs`` without link lists, share lines, credits and sign-offs."""
+    paragraphs = _drop_related_blocks(paragraphs, removed)
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        kind = _is_furniture(plain_words(paragraph))
+        if kind is None:
+            kept.append(paragraph)
+        else:
+            removed[kind] = removed.get(kind, 0) + 1
+    return _strip_signoff(kept, removed)

@@ -1,0 +1,110 @@
+"""Display repairs that keep the text faithful: invisible junk out, one quote style, tidy spacing.
+
+Every pattern here is a plain character-class run or a fixed-width look-around: no nested
+quantifiers, so the cost stays linear even on hostile input (1 MB of dots or tatweel).
+Quotes are unified to the straight ``"``: turning ``"`` into ``«»`` would need open/close
+pairing, which fails on the unbalanced quotes real copy is full of.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["STRAY_LETTERS", "repair_text"]
+
+_NEWLINES = (("\r\n", "\n"), ("\r", "\n"), ("\u2028", "\n"), ("\u2029", "\n"),
+             ("\u0085", "\n"), ("\f", "\n"), ("\v", "\n"))
+_INVISIBLE = ("\u200b", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u061c", "\u2060",
+              "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+              "\u2066", "\u2067", "\u2068", "\u2069")
+_SPACES = ("\t", "\u00a0", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005",
+           "\u2006", "\u2007", "\u2008", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000")
+_QUOTES = (("“", '"'), ("”", '"'), ("„", '"'), ("‟", '"'), ("«", '"'), ("»", '"'),
+           ("″", '"'), ("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"))
+
+# Letters of the Persian/Urdu alphabets that standard Arabic never uses: seen pasted
+# where a line break belonged (".پ", ".پپپ").
+STRAY_LETTERS = "پچژگڤکیٹڈڑںےۓ"
+_AR_LETTER = "\u0621-\u063a\u0641-\u064a"
+_SENTENCE_END = '.!?؟…:"'
+_STRAY_RUN = re.compile(
+    rf"(?<=[{_SENTENCE_END}])[{STRAY_LETTERS}]{{1,3}}(?= ?[{_AR_LETTER}\n]| ?$)"
+)
+_STRAY_IN_WORD = re.compile(rf"(?<=[{_AR_LETTER}\u064b-\u0652])[{STRAY_LETTERS}]")
+_STRAY_LATIN = re.compile(rf"(?<=[{_AR_LETTER}][.!?؟])[A-Za-z](?= ?[{_AR_LETTER}])")
+
+_PRESENTATION = re.compile(r"[\ufb50-\ufdf9\ufe70-\ufefc]+")
+_TATWEEL_IN_WORD = re.compile(rf"(?<=[{_AR_LETTER}\u064b-\u0652])ـ+(?=[{_AR_LETTER}])")
+_TATWEEL_RUN = re.compile(r"ـ{2,}")
+_DOTS = re.compile(r"[.…]{2,}")
+_PUNCT_REPEAT = re.compile(r"([!?؟،,;؛:])\1+")
+_QUOTE_REPEAT = re.compile(r'"{2,}')
+_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[.,،;؛:!?؟…)\]])")
+_GLUED_AFTER_PUNCT = re.compile(rf"(?<=[.،؛!?؟…:])(?=[{_AR_LETTER}])")
+_SPACE_RUN = re.compile(r"  +")
+_LINE_EDGE_SPACE = re.compile(r" *\n *")
+
+
+def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """Chained ``str.replace``, skipping absent characters (fast on Arabic text)."""
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+_INVISIBLE_PAIRS = tuple((ch, "") for ch in _INVISIBLE)
+_SPACE_PAIRS = tuple((ch, " ") for ch in _SPACES)
+
+
+def _split_stray_separators(text: str, removed: dict[str, int]) -> str:
+    """Turn stray letters standing where a line break belonged into a line break."""
+    count = 0
+    if _STRAY_RUN.search(text):
+        # A letter a Persian or Urdu name uses inside a word is not a separator here.
+        in_words = frozenset(m.group() for m in _STRAY_IN_WORD.finditer(text))
+
+        def _replace(match: re.Match[str]) -> str:
+            nonlocal count
+            if in_words.intersection(match.group()):
+                return match.group()
+            count += 1
+            return "\n"
+
+        text = _STRAY_RUN.sub(_replace, text)
+    text, latin = _STRAY_LATIN.subn("\n", text)
+    if count + latin:
+        removed["separators"] = removed.get("separators", 0) + count + latin
+    return text
+
+
+def _unfold_presentation_forms(text: str) -> str:
+    """Replace Arabic presentation forms (old PDFs, some CMSs) by the letters they show."""
+    if not _PRESENTATION.search(text):
+        return text
+    return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def _tidy_punctuation(text: str) -> str:
+    """One quote style, ellipsis for dot runs, no doubled marks, spacing around marks."""
+    text = _replace_all(text, _QUOTES)
+    text = _SPACE_BEFORE_PUNCT.sub("", text)
+    text = _DOTS.sub("…", text)
+    text = _PUNCT_REPEAT.sub(r"\1", text)
+    text = _QUOTE_REPEAT.sub('"', text)
+    return _GLUED_AFTER_PUNCT.sub(" ", text)
+
+
+def repair_text(text: str, removed: dict[str, int]) -> str:
+    """Return ``text`` with display repairs applied; line breaks are kept as ``\\n``."""
+    text = _replace_all(text, _NEWLINES)
+    text = _replace_all(text, _INVISIBLE_PAIRS)
+    text = _replace_all(text, _SPACE_PAIRS)
+    text = _unfold_presentation_forms(text)
+    text = _split_stray_separators(text, removed)
+    text = _TATWEEL_IN_WORD.sub("", text)
+    text = _TATWEEL_RUN.sub("ـ", text)
+    text = _tidy_punctuation(text)
+    text = _SPACE_RUN.sub(" ", text)
+    return _LINE_EDGE_SPACE.sub("\n", text).strip(" ")

@@ -1,0 +1,129 @@
+"""Paragraph structure: split lines into paragraphs, drop repeats, keep headings honest.
+
+Repeats are found *sentence by sentence* on the match form, so a paragraph pasted twice,
+a whole article pasted twice, or the same text re-broken into different paragraphs is
+kept once. Short sentences and headings ("دمشق:") repeat legitimately and are only
+dropped next to a repeated long sentence or when a heading has lost its section.
+"""
+
+from __future__ import annotations
+
+import re
+
+from akhbar.core.boilerplate import plain_words
+
+__all__ = ["dedup_paragraphs", "drop_headline_repeat", "split_paragraphs"]
+
+MIN_SENTENCE_WORDS = 5  # shorter sentences repeat legitimately ("قال:", a dateline)
+MAX_HEADING_WORDS = 4
+REPEATED_ARTICLE_SHARE = 0.25  # dropped share of the body that counts as a pasted-twice article
+_DECORATION = re.compile(r"[-_=*~•·—–ـ#+.…|/\\ ]+")
+_CONTINUES = ("،", ",", "؛", ";")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?؟…]) |(?<=[.!?؟…][\"')]) ")
+
+
+def _bump(removed: dict[str, int], kind: str, count: int = 1) -> None:
+    removed[kind] = removed.get(kind, 0) + count
+
+
+def split_paragraphs(text: str, removed: dict[str, int]) -> list[str]:
+    """Lines become paragraphs; a line ending in a comma continues on the next line."""
+    paragraphs: list[str] = []
+    joinable = False
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            joinable = False
+        elif len(line) >= 3 and _DECORATION.fullmatch(line):
+            _bump(removed, "separators")
+            joinable = False
+        elif joinable:
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+            joinable = line.endswith(_CONTINUES)
+        else:
+            paragraphs.append(line)
+            joinable = line.endswith(_CONTINUES)
+    return paragraphs
+
+
+def drop_headline_repeat(title: str, paragraphs: list[str], removed: dict[str, int]) -> list[str]:
+    """Drop leading paragraphs that only repeat the headline."""
+    title_words = plain_words(title)
+    while title_words and paragraphs and plain_words(paragraphs[0]) == title_words:
+        paragraphs = paragraphs[1:]
+        _bump(removed, "headline_repeat")
+    return paragraphs
+
+
+def _is_heading(paragraph: str) -> bool:
+    return paragraph.endswith(":") and len(paragraph.split()) <= MAX_HEADING_WORDS
+
+
+class _Deduper:
+    """Remembers the sentences seen so far and filters each new paragraph."""
+
+    def __init__(self) -> None:
+        self.seen_long: set[str] = set()
+        self.seen_short: set[str] = set()
+        self.dropped_chars = 0
+
+    def filter(self, paragraph: str) -> list[str]:
+        """Return the sentences of ``paragraph`` that are not repeats (may be empty)."""
+        sentences = _SENTENCE_BREAK.split(paragraph)
+        keys = [" ".join(plain_words(sentence)) for sentence in sentences]
+        long = [key.count(" ") + 1 >= MIN_SENTENCE_WORDS for key in keys]
+        drop = [is_long and key in self.seen_long for is_long, key in zip(long, keys, strict=True)]
+        for i, key in enumerate(keys):
+            if long[i] or key not in self.seen_short:
+                continue
+            beside = (i > 0 and drop[i - 1]) or (i + 1 < len(keys) and drop[i + 1])
+            drop[i] = beside or not any(long)
+        for is_long, key in zip(long, keys, strict=True):
+            (self.seen_long if is_long else self.seen_short).add(key)
+        kept = [s for s, dropped in zip(sentences, drop, strict=True) if not dropped]
+        self.dropped_chars += sum(len(s) for s, d in zip(sentences, drop, strict=True) if d)
+        return kept
+
+
+def dedup_paragraphs(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
+    """Keep the first occurrence of every repeated sentence; drop emptied paragraphs."""
+    deduper = _Deduper()
+    result: list[str | None] = []
+    previous: list[str] = []
+    for paragraph in paragraphs:
+        words = plain_words(paragraph)
+        if words == previous:  # the same line twice in a row, whatever its length
+            _bump(removed, "duplicate_paragraphs")
+            result.append(None)
+            continue
+        previous = words
+        if _is_heading(paragraph):
+            result.append(paragraph)
+            continue
+        kept = deduper.filter(paragraph)
+        if not kept:
+            _bump(removed, "duplicate_paragraphs")
+            result.append(None)
+        else:
+            if len(kept) < len(_SENTENCE_BREAK.split(paragraph)):
+                _bump(removed, "duplicate_sentences")
+            result.append(" ".join(kept))
+    total = sum(len(p) for p in paragraphs)
+    if total and deduper.dropped_chars >= REPEATED_ARTICLE_SHARE * total:
+        _bump(removed, "repeated_article")
+    return _drop_orphan_headings(result, removed)
+
+
+def _drop_orphan_headings(result: list[str | None], removed: dict[str, int]) -> list[str]:
+    """Drop a heading whose section was removed as a repeat and is now empty."""
+    kept: list[str] = []
+    for i, paragraph in enumerate(result):
+        if paragraph is None:
+            continue
+        if _is_heading(paragraph) and i + 1 < len(result) and result[i + 1] is None:
+            following = next((p for p in result[i + 1 :] if p is not None), None)
+            if following is None or _is_heading(following):
+                _bump(removed, "orphan_headings")
+                continue
+        kept.append(paragraph)
+    return kept
