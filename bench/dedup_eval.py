@@ -21,7 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedup_variants import (  # noqa: E402
+from akhbar.core.dedup import Deduper, Verdict
+from akhbar.core.minhash import shingles
+from akhbar.core.normalize import match_form
+from dedup_variants import (
     EXACT_EDITS,
     NEAR_EDITS,
     Article,
@@ -36,10 +39,6 @@ from dedup_variants import (  # noqa: E402
     sample_articles,
     swap_entities,
 )
-
-from akhbar.core.dedup import Deduper, Verdict  # noqa: E402
-from akhbar.core.minhash import shingles  # noqa: E402
-from akhbar.core.normalize import match_form  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,9 @@ def _positives(art: Article, rng: random.Random) -> list[Case]:
     return cases
 
 
-def _negatives(i: int, held: list[Tagged], prev: list[Tagged], prev_art: Article, rng: random.Random) -> list[Case]:
+def _negatives(
+    i: int, held: list[Tagged], prev: list[Tagged], prev_art: Article, rng: random.Random
+) -> list[Case]:
     """Held-out chunk ``i`` against the indexed chunk just before it (often the same story)."""
     body = plain(held)
     source = prev_art.id

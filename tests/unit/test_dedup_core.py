@@ -1,0 +1,157 @@
+"""Behaviour of the Deduper: verdicts, re-deliveries, the window, restarts and stored state."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from akhbar.core.dedup import ALGORITHM_VERSION, Deduper, Verdict, content_hash
+from akhbar.core.normalize import match_form
+
+_VOCAB = ("الحكومة وزير الخارجية المعارضة السورية محادثات جنيف روسيا الأمم المتحدة مبعوث "
+         "الرئيس اجتماع بيان مسؤول الأسبوع المقبل قرار مجلس الأمن اتفاق وقف إطلاق النار "
+         "مساعدات اللاجئين مؤتمر دولي العاصمة الجيش القوات المدينة الشمال الجنوب")
+WORDS = _VOCAB.split()
+
+
+def article(seed: int, words: int = 200) -> str:
+    rng = random.Random(seed)
+    return match_form(" ".join(rng.choice(WORDS) for _ in range(words)))
+
+
+def edited(text: str, every: int = 40) -> str:
+    """Replace one word in ``every``: a near-duplicate with Jaccard around 0.85-0.9."""
+    words = text.split()
+    return " ".join("تعديل" if i % every == 7 else w for i, w in enumerate(words))
+
+
+def make(**options: Any) -> tuple[Deduper, dict[str, Any], dict[str, Any]]:
+    hashes: dict[str, Any] = {}
+    signatures: dict[str, Any] = {}
+    return Deduper(hashes=hashes, signatures=signatures, **options), hashes, signatures
+
+
+def test_content_hash_is_128_bit_hex_and_tracks_the_text() -> None:
+    digest = content_hash(article(1))
+    assert len(digest) == 32 and int(digest, 16) >= 0
+    assert digest == content_hash(article(1))
+    assert digest != content_hash(article(2))
+
+
+def test_algorithm_version_names_the_sketch_parameters() -> None:
+    assert "rensa0.5.0" in ALGORITHM_VERSION and "p128" in ALGORITHM_VERSION
+    assert "w3" in ALGORITHM_VERSION
+
+
+def test_first_seen_is_unique_and_copies_point_to_it() -> None:
+    deduper, _, _ = make()
+    text = article(1)
+    assert deduper.check("a", text, 0.0) == Verdict("unique", None, None)
+    assert deduper.check("b", text, 1.0) == Verdict("exact", "a", 1.0)
+    near = deduper.check("c", edited(text), 2.0)
+    assert near.status == "near" and near.duplicate_of == "a"
+    assert near.similarity is not None and 0.8 <= near.similarity < 1.0
+    assert deduper.check("d", article(2), 3.0).status == "unique"
+
+
+def test_only_unique_articles_are_stored() -> None:
+    deduper, hashes, signatures = make()
+    text = article(1)
+    for i, variant in enumerate([text, text, edited(text), article(2)]):
+        deduper.check(f"id{i}", variant, float(i))
+    assert set(signatures) == {"id0", "id3"}
+    assert {entry["id"] for entry in hashes.values()} == {"id0", "id3"}
+
+
+def test_redelivered_original_is_not_its_own_duplicate() -> None:
+    deduper, _, _ = make()
+    text = article(1)
+    deduper.check("a", text, 0.0)
+    assert deduper.check("a", text, 5.0).status == "unique"
+
+
+def test_same_id_with_edited_text_does_not_match_itself() -> None:
+    deduper, _, signatures = make()
+    deduper.check("a", article(1), 0.0)
+    assert deduper.check("a", edited(article(1)), 5.0).status == "unique"
+    assert signatures["a"]["ts"] == 5.0
+    assert deduper.indexed_count() == 1
+
+
+def test_redelivered_duplicate_points_to_the_same_original() -> None:
+    deduper, _, _ = make()
+    deduper.check("a", article(1), 0.0)
+    first = deduper.check("b", edited(article(1)), 1.0)
+    assert deduper.check("b", edited(article(1)), 2.0) == first
+
+
+def test_entries_older_than_the_window_no_longer_match() -> None:
+    deduper, _, _ = make(window_seconds=100.0)
+    deduper.check("a", article(1), 0.0)
+    assert deduper.check("b", article(1), 150.0) == Verdict("unique", None, None)
+    assert deduper.check("c", edited(article(1)), 160.0).duplicate_of == "b"
+
+
+def test_expire_empties_both_mappings_and_the_buckets() -> None:
+    deduper, hashes, signatures = make(window_seconds=100.0)
+    for i in range(10):
+        deduper.check(f"old{i}", article(i), float(i))
+    deduper.check("new", article(99), 150.0)
+    assert deduper.expire(160.0) == 20
+    assert set(signatures) == {"new"} and len(hashes) == 1
+    assert deduper.indexed_count() == 1
+    assert deduper.check("again", edited(article(3)), 170.0).status == "unique"
+    assert deduper.expire(160.0) == 0
+
+
+def test_restart_rebuilds_the_index_from_json_round_tripped_state() -> None:
+    deduper, hashes, signatures = make()
+    for i in range(20):
+        deduper.check(f"id{i}", article(i), float(i))
+    hashes2, signatures2 = json.loads(json.dumps(hashes)), json.loads(json.dumps(signatures))
+    restarted = Deduper(hashes=hashes2, signatures=signatures2)
+    assert restarted.check("copy", article(4), 30.0) == Verdict("exact", "id4", 1.0)
+    assert restarted.check("near", edited(article(5)), 31.0).duplicate_of == "id5"
+    assert restarted.indexed_count() == 20
+
+
+def test_signatures_of_another_algorithm_are_left_out_of_the_index() -> None:
+    deduper, _, signatures = make()
+    deduper.check("a", article(1), 0.0)
+    signatures["a"]["algo"] = "minhash-something-else"
+    restarted = Deduper(hashes={}, signatures=signatures)
+    assert restarted.indexed_count() == 0
+    assert restarted.check("b", edited(article(1)), 1.0).status == "unique"
+    assert restarted.expire(10 * 86400.0) == 3  # a's old signature, b's hash and signature
+    assert signatures == {}
+
+
+def test_stored_values_are_plain_json_types() -> None:
+    deduper, hashes, signatures = make()
+    deduper.check("a", article(1), 0.0)
+    entry = signatures["a"]
+    assert entry["algo"] == ALGORITHM_VERSION and isinstance(entry["sig"], list)
+    assert len(entry["sig"]) == 128 and all(type(v) is int for v in entry["sig"])
+    assert json.loads(json.dumps(hashes)) == hashes
+
+
+def test_text_without_words_is_only_matched_exactly() -> None:
+    deduper, _, signatures = make()
+    assert deduper.check("a", "", 0.0).status == "unique"
+    assert deduper.check("b", "", 1.0) == Verdict("exact", "a", 1.0)
+    assert signatures == {}
+
+
+def test_different_stories_sharing_names_stay_unique() -> None:
+    deduper, _, _ = make()
+    names = "بشار الأسد ستافان دي ميستورا جنيف موسكو"
+    assert deduper.check("a", match_form(f"{names} {article(1, 150)}"), 0.0).status == "unique"
+    assert deduper.check("b", match_form(f"{names} {article(2, 150)}"), 1.0).status == "unique"
+
+
+def test_bands_must_divide_the_permutations() -> None:
+    with pytest.raises(ValueError, match="multiple of bands"):
+        make(num_perm=128, bands=12)
