@@ -1,0 +1,73 @@
+"""Reader for the ANERcorp CAMeL Lab BIO file (``token TAG`` lines, blank between sentences).
+
+Tags are mapped to the service's label set: PERS becomes PER, MISC becomes O (the tagger
+does not output it). Tokens are turned into their match form so training sees exactly
+what the tagger sees at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from akhbar.core.normalize import match_form
+
+ANERCORP_TRAIN = Path("/work/shared/data/anercorp/ANERCorp_CamelLab_train.txt")
+_TYPE_MAP = {"PERS": "PER", "LOC": "LOC", "ORG": "ORG"}
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """Match-form words and their BIO labels over PER/LOC/ORG."""
+
+    words: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+def map_label(tag: str) -> str:
+    """ANERcorp tag to service label: B-PERS -> B-PER, *-MISC -> O."""
+    if tag == "O" or "-" not in tag:
+        return "O"
+    prefix, kind = tag.split("-", 1)
+    mapped = _TYPE_MAP.get(kind)
+    return f"{prefix}-{mapped}" if mapped else "O"
+
+
+def _word(raw: str) -> str:
+    """Match form of one corpus token; a token that normalises away keeps its raw text."""
+    return match_form(raw).replace(" ", "") or raw
+
+
+def read_sentences(path: Path = ANERCORP_TRAIN) -> list[Sentence]:
+    """All sentences of the file, in order (order matters for contiguous CV folds)."""
+    sentences: list[Sentence] = []
+    words: list[str] = []
+    labels: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) < 2:
+            if words:
+                sentences.append(Sentence(tuple(words), tuple(labels)))
+                words, labels = [], []
+            continue
+        words.append(_word(parts[0]))
+        labels.append(map_label(parts[-1]))
+    if words:
+        sentences.append(Sentence(tuple(words), tuple(labels)))
+    return sentences
+
+
+def bio_spans(labels: tuple[str, ...] | list[str]) -> list[tuple[int, int, str]]:
+    """``(first, end, type)`` token spans from BIO labels; a stray I- starts a span."""
+    spans: list[tuple[int, int, str]] = []
+    start, kind = -1, ""
+    for i, label in enumerate([*labels, "O"]):
+        inside = label.startswith("I-") and label[2:] == kind and start >= 0
+        if inside:
+            continue
+        if start >= 0:
+            spans.append((start, i, kind))
+            start, kind = -1, ""
+        if label != "O":
+            start, kind = i, label[2:]
+    return spans

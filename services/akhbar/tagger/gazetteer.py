@@ -1,0 +1,112 @@
+"""The shipped gazetteer: known names, their canonical form, type and Wikidata id.
+
+Lookup runs over match-form tokens, so hamza/alef/ya/teh-marbuta variants meet. A name's
+first token may carry proclitics (و ف ب ل ك, combinations, and لل for ل + article): every
+reading from :func:`clitic_readings` is tried, and a reading only counts when the rest is
+a known name, which is what keeps واشنطن and بلير whole.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from akhbar.core.normalize import match_form
+from akhbar.tagger.entity import ENTITY_TYPES, EntityType
+from akhbar.tagger.tokens import clitic_readings, tokenize
+
+DATA_DIR = Path(__file__).parent / "data"
+GAZETTEER_PATH = DATA_DIR / "gazetteer.tsv"
+FIELDS = ("canonical", "type", "qid", "variants", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class GazEntry:
+    """One known entity and all the spellings it goes by."""
+
+    canonical: str
+    type: EntityType
+    qid: str | None
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GazMatch:
+    """Tokens ``[first, end)`` name ``entry``; the first ``skip`` chars are clitics."""
+
+    first: int
+    end: int
+    skip: int
+    entry: GazEntry
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """Match-form tokens of a name: the key both the index and the text agree on."""
+    return tuple(t.text for t in tokenize(match_form(name)))
+
+
+class Gazetteer:
+    """Longest-match lookup of known names in a token sequence."""
+
+    def __init__(self, entries: Iterable[GazEntry]) -> None:
+        self._index: dict[str, list[tuple[tuple[str, ...], GazEntry]]] = {}
+        seen: set[tuple[str, ...]] = set()
+        for entry in entries:
+            for name in (entry.canonical, *entry.variants):
+                key = name_key(name)
+                if key and key not in seen:
+                    seen.add(key)
+                    self._index.setdefault(key[0], []).append((key[1:], entry))
+        for candidates in self._index.values():
+            candidates.sort(key=lambda item: -len(item[0]))
+
+    def __len__(self) -> int:
+        return sum(len(c) for c in self._index.values())
+
+    def starts_name(self, word: str) -> bool:
+        """True if some known name begins with this match-form word."""
+        return word in self._index
+
+    def find(self, words: Sequence[str]) -> list[GazMatch]:
+        """Non-overlapping longest matches, scanning left to right."""
+        found: list[GazMatch] = []
+        i = 0
+        while i < len(words):
+            match = self._match_at(words, i)
+            if match is None:
+                i += 1
+                continue
+            found.append(match)
+            i = match.end
+        return found
+
+    def _match_at(self, words: Sequence[str], i: int) -> GazMatch | None:
+        best: GazMatch | None = None
+        for skip, form in clitic_readings(words[i]):
+            for rest, entry in self._index.get(form, ()):
+                end = i + 1 + len(rest)
+                if tuple(words[i + 1 : end]) == rest:
+                    if best is None or end > best.end:
+                        best = GazMatch(i, end, skip, entry)
+                    break
+        return best
+
+
+def read_entries(path: Path) -> list[GazEntry]:
+    """Read gazetteer rows (TSV with a header, variants joined by ``|``)."""
+    entries: list[GazEntry] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            kind = row["type"]
+            if kind not in ENTITY_TYPES:
+                raise ValueError(f"bad entity type {kind!r} in {path}")
+            variants = tuple(v for v in row["variants"].split("|") if v)
+            entries.append(GazEntry(row["canonical"], kind, row["qid"] or None, variants))
+    return entries
+
+
+def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
+    """The shipped gazetteer (built by :mod:`akhbar.tagger.build_gazetteer`)."""
+    return Gazetteer(read_entries(path))

@@ -1,0 +1,102 @@
+"""The public tagger: display text in, entities with display offsets and canonical names out.
+
+Tagging runs on the match form (see :mod:`akhbar.core.normalize`) and maps token spans
+back through the offset table, so spans keep the display's diacritics, tatweel and hamza
+spellings. A span covers the name only: a leading و/ف/ب/ل/ك (and combinations) is left
+out, the article ال stays in (الأمم المتحدة), and for لل + X the span starts after لل
+(the article's alef is not written), with the canonical name restoring ال.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from functools import cache
+
+from akhbar.core.normalize import display_span, match_with_offsets
+from akhbar.tagger.entity import Entity
+from akhbar.tagger.gazetteer import Gazetteer, load_gazetteer
+from akhbar.tagger.model import CrfModel
+from akhbar.tagger.pipeline import Mention, find_mentions
+from akhbar.tagger.tokens import ARTICLE, Token, tokenize
+
+_TATWEEL = "\u0640"
+
+
+def _is_mark(ch: str) -> bool:
+    return ch == _TATWEEL or unicodedata.category(ch) == "Mn"
+
+
+def light_form(surface: str) -> str:
+    """Surface without diacritics and tatweel, single-spaced: a model entity's canonical."""
+    return " ".join("".join(c for c in surface if not _is_mark(c)).split())
+
+
+class Tagger:
+    """Gazetteer + CRF + in-document propagation over one text at a time."""
+
+    def __init__(self, gazetteer: Gazetteer, model: CrfModel) -> None:
+        self.gazetteer = gazetteer
+        self.model = model
+        self._lock = threading.Lock()  # a crfsuite tagger must not run in two threads
+
+    @classmethod
+    def load(cls) -> Tagger:
+        """The shipped gazetteer and model, loaded once per process."""
+        return default_tagger()
+
+    def tag(self, display_text: str) -> list[Entity]:
+        """Entities in ``display_text``, in order, with ``display[start:end] == text``."""
+        match, starts = match_with_offsets(display_text)
+        tokens = tokenize(match)
+        with self._lock:
+            mentions = find_mentions([t.text for t in tokens], self.gazetteer, self.model)
+        spans = [self._display_span(display_text, starts, tokens, m) for m in mentions]
+        by_key: dict[tuple[str, ...], str] = {}
+        for mention, (start, end) in zip(mentions, spans, strict=True):
+            if mention.origin is None:
+                by_key[mention.key] = self._canonical(mention, display_text[start:end])
+        entities: list[Entity] = []
+        for mention, (start, end) in zip(mentions, spans, strict=True):
+            surface = display_text[start:end]
+            canonical = by_key.get(mention.origin or mention.key) or self._canonical(
+                mention, surface
+            )
+            qid = mention.entry.qid if mention.entry else None
+            entities.append(
+                Entity(mention.type, surface, start, end, canonical, qid, mention.source)
+            )
+        return entities
+
+    @staticmethod
+    def _display_span(
+        display: str, starts: list[int], tokens: list[Token], mention: Mention
+    ) -> tuple[int, int]:
+        first = tokens[mention.first].start + mention.skip
+        start, end = display_span(starts, first, tokens[mention.end - 1].end)
+        while end < len(display) and _is_mark(display[end]):
+            end += 1  # keep a final vowel mark or tatweel with its letter
+        return start, end
+
+    @staticmethod
+    def _canonical(mention: Mention, surface: str) -> str:
+        if mention.entry is not None:
+            return mention.entry.canonical
+        light = light_form(surface)
+        if mention.key[0].startswith(ARTICLE) and not light.startswith(("ال", "أل", "إل")):
+            return ARTICLE + light  # لل + X: the name is الX
+        return light
+
+
+_LOCK = threading.Lock()
+
+
+@cache
+def _load() -> Tagger:
+    return Tagger(load_gazetteer(), CrfModel())
+
+
+def default_tagger() -> Tagger:
+    """The process-wide tagger (loading takes a moment; workers call this at start-up)."""
+    with _LOCK:
+        return _load()

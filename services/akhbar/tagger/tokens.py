@@ -1,0 +1,80 @@
+"""Tokens over the match form, and the proclitics that may hide a name's first letter.
+
+Tokenising splits on whitespace and an explicit punctuation set (never ``\\W``, which
+breaks words at diacritics). Match-form offsets map back to display offsets through
+:func:`akhbar.core.normalize.display_span`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PUNCTUATION = ".,;:!?\"'()[]{}<>/\\|*#@&%+=~^`…–—-_•·،؛؟"
+_TOKEN_RE = re.compile(r"[^\s" + re.escape(PUNCTUATION) + r"]+|[" + re.escape(PUNCTUATION) + r"]")
+
+# Proclitic letters, longest first, so وب is tried before و.
+CLITICS: tuple[str, ...] = (
+    "وب",
+    "ول",
+    "وك",
+    "فب",
+    "فل",
+    "فك",
+    "و",
+    "ف",
+    "ب",
+    "ل",
+    "ك",
+)
+ARTICLE = "ال"
+_MIN_STEM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of the match form: its text and ``[start, end)`` in the match string."""
+
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(match: str) -> list[Token]:
+    """Split a match-form string into word and single-punctuation tokens."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(match)]
+
+
+def clitic_readings(word: str) -> list[tuple[int, str]]:
+    """Ways to read ``word`` as clitics + name: ``(chars to skip, name form)``.
+
+    The first reading is the word itself. ``لل`` + X reads as the name ``الX`` whose
+    span starts after ``لل`` (the article's alef is not written, so there is nothing
+    else to cover). The caller must confirm bare-clitic readings against known names.
+    """
+    readings = [(0, word)]
+    for clitic in CLITICS:
+        if not word.startswith(clitic):
+            continue
+        rest = word[len(clitic) :]
+        if len(rest) < _MIN_STEM:
+            continue
+        if clitic.endswith("ل") and rest.startswith("ل") and len(rest) > _MIN_STEM:
+            readings.append((len(clitic) + 1, ARTICLE + rest[1:]))
+        readings.append((len(clitic), rest))
+    return readings
+
+
+def strip_article(word: str) -> str:
+    """The word without clitics + article (وال، بال، لل...): the stem features look at."""
+    for clitic in ("", *CLITICS):
+        for article in (ARTICLE, ARTICLE[1]) if clitic.endswith("ل") else (ARTICLE,):
+            prefix = clitic + article
+            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM - 1:
+                return word[len(prefix) :]
+    return word
+
+
+def is_word(token: str) -> bool:
+    """True for a token that is not punctuation."""
+    return token[0] not in PUNCTUATION

@@ -1,0 +1,86 @@
+"""Arabic morphology: proclitics, nisba adjectives, spelling variants."""
+
+from __future__ import annotations
+
+import pytest
+
+from akhbar.tagger import Entity, Tagger, default_tagger
+from akhbar.tagger.tokens import clitic_readings, strip_article
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return default_tagger()
+
+
+def _find(entities: list[Entity], canonical: str) -> Entity:
+    matches = [e for e in entities if e.canonical == canonical]
+    assert matches, f"{canonical} not in {[e.canonical for e in entities]}"
+    return matches[0]
+
+
+@pytest.mark.parametrize(
+    ("word", "surface", "canonical"),
+    [
+        ("ولبنان", "لبنان", "لبنان"),
+        ("بالعراق", "العراق", "العراق"),
+        ("والسعودية", "السعودية", "السعودية"),
+        ("وبروسيا", "روسيا", "روسيا"),
+        ("فسوريا", "سوريا", "سوريا"),
+        ("للعراق", "عراق", "العراق"),
+    ],
+)
+def test_proclitics_are_outside_the_span(
+    tagger: Tagger, word: str, surface: str, canonical: str
+) -> None:
+    display = f"وتحدث المسؤول عن العلاقات {word} أمس"
+    entity = _find(tagger.tag(display), canonical)
+    assert entity.text == surface
+    assert display[entity.start - 1] != " "  # the clitic sits just before the span
+
+
+def test_lil_article_keeps_canonical_name(tagger: Tagger) -> None:
+    display = "وجه المبعوث رسالة للأمم المتحدة يوم الاثنين"
+    entity = _find(tagger.tag(display), "الأمم المتحدة")
+    assert entity.text == "أمم المتحدة"
+    assert entity.id == "Q1065"
+
+
+def test_names_starting_with_clitic_letters_stay_whole(tagger: Tagger) -> None:
+    display = "وصل توني بلير إلى واشنطن صباح اليوم"
+    entities = tagger.tag(display)
+    assert _find(entities, "واشنطن").text == "واشنطن"
+    assert _find(entities, "توني بلير").text == "توني بلير"
+
+
+def test_nisba_alone_is_not_a_place(tagger: Tagger) -> None:
+    display = "قال المسؤول السوري إن الوفد الروسي والجانب الأمريكي اتفقوا"
+    assert [e for e in tagger.tag(display) if e.type == "LOC"] == []
+
+
+def test_nisba_inside_a_name_is_kept(tagger: Tagger) -> None:
+    display = "أعلنت الجمهورية العربية السورية موقفها"
+    entity = _find(tagger.tag(display), "سوريا")
+    assert entity.text == "الجمهورية العربية السورية"
+
+
+@pytest.mark.parametrize(
+    "spelling", ["ستافان دي ميستورا", "ستيفان دي ميستورا", "ستيفان ديمستورا", "دي مستورا"]
+)
+def test_envoy_spellings_meet(tagger: Tagger, spelling: str) -> None:
+    entities = tagger.tag(f"قال المبعوث الدولي {spelling} إن المحادثات ستبدأ")
+    assert _find(entities, "ستافان دي ميستورا").text == spelling
+
+
+@pytest.mark.parametrize("spelling", ["أستانة", "أستانا", "الأستانة", "استانا"])
+def test_astana_spellings_meet(tagger: Tagger, spelling: str) -> None:
+    entities = tagger.tag(f"تعقد المحادثات في {spelling} الأسبوع المقبل")
+    entity = _find(entities, "أستانة")
+    assert (entity.text, entity.id, entity.type) == (spelling, "Q1520", "LOC")
+
+
+def test_clitic_readings_and_stem() -> None:
+    assert clitic_readings("واشنطن")[0] == (0, "واشنطن")
+    assert (2, "العراق") in clitic_readings("للعراق")
+    assert strip_article("والسعوديه") == "سعوديه"
+    assert strip_article("واشنطن") == "واشنطن"

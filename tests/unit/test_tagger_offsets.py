@@ -1,0 +1,63 @@
+"""Offsets: every entity's span is exactly its text in the display string."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from akhbar.tagger import Entity, Tagger, default_tagger
+
+SAMPLES = sorted(Path("/work/shared/samples").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return default_tagger()
+
+
+def _check_invariant(display: str, entities: list[Entity]) -> None:
+    previous_end = 0
+    for e in entities:
+        assert display[e.start : e.end] == e.text
+        assert e.start >= previous_end, "entities overlap or are out of order"
+        assert e.text.strip() == e.text and e.text
+        previous_end = e.end
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_offsets_on_samples(tagger: Tagger, path: Path) -> None:
+    display = path.read_text(encoding="utf-8")
+    entities = tagger.tag(display)
+    assert len(entities) >= 5
+    _check_invariant(display, entities)
+
+
+def test_offsets_through_diacritics_and_tatweel(tagger: Tagger) -> None:
+    display = "زارَ وزيرُ الخارجيةِ مـوسـكـو ثم دِمَشْقَ، وقال إنّ الأُمَمَ المُتَّحِدَةَ ستجتمع."
+    entities = tagger.tag(display)
+    _check_invariant(display, entities)
+    by_canonical = {e.canonical: e for e in entities}
+    assert by_canonical["موسكو"].text == "مـوسـكـو"
+    assert by_canonical["دمشق"].text == "دِمَشْقَ"
+    assert by_canonical["الأمم المتحدة"].text.startswith("الأُمَمَ")
+
+
+def test_hamza_and_ya_variants_meet(tagger: Tagger) -> None:
+    display = "وصل الوفد الى انقره ثم الي اسطنبول"
+    canonicals = [e.canonical for e in tagger.tag(display)]
+    assert "أنقرة" in canonicals
+    assert "إسطنبول" in canonicals
+
+
+def test_entity_to_dict_roundtrip(tagger: Tagger) -> None:
+    entity = tagger.tag("قالت روسيا إن المحادثات ستجري")[0]
+    as_dict = entity.to_dict()
+    assert as_dict["canonical"] == "روسيا"
+    assert as_dict["id"] == "Q159"
+    assert Entity(**as_dict) == entity  # type: ignore[arg-type]
+
+
+def test_empty_and_punctuation_only(tagger: Tagger) -> None:
+    assert tagger.tag("") == []
+    assert tagger.tag(" ... ،؛ «» ") == []
