@@ -37,6 +37,9 @@ log = logging.getLogger("akhbar.worker")
 
 
 def build_app(settings: Settings, stage: Stage, health: HealthState) -> faust.App:
+    # Faust creates its datadir with a non-recursive mkdir: a fresh AKHBAR_DATA_DIR whose
+    # parent does not exist yet (e.g. var/ on a new host) made the worker exit at start.
+    (settings.data_dir / stage).mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.group(stage),
         broker=faust_broker_url(settings),
