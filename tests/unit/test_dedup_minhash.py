@@ -24,10 +24,11 @@ def test_algorithm_version_matches_the_installed_rensa() -> None:
 
 
 def test_shingles_are_overlapping_word_windows() -> None:
-    assert shingles("a b c d", 3) == ["a b c", "b c d"]
-    assert shingles("a b", 3) == ["a b"]
+    assert shingles("a b c d", 3) == [b"a b c", b"b c d"]
+    assert shingles("a b", 3) == [b"a b"]
     assert shingles("  ", 3) == []
-    assert shingles("a b c", 1) == ["a", "b", "c"]
+    assert shingles("a b c", 1) == [b"a", b"b", b"c"]
+    assert shingles("سلام عليكم", 1) == ["سلام".encode(), "عليكم".encode()]
 
 
 def test_signature_is_identical_in_another_process_with_another_hash_seed() -> None:

@@ -27,7 +27,7 @@ from akhbar.core.minhash import (
     algorithm_version,
     band_keys,
     estimated_jaccard,
-    signature,
+    utf8_signature,
 )
 
 __all__ = ["ALGORITHM_VERSION", "Deduper", "Status", "Verdict", "content_hash"]
@@ -38,7 +38,11 @@ Status = Literal["unique", "exact", "near"]
 
 def content_hash(match_text: str) -> str:
     """Return the blake2b-128 hex digest of a match form: the key of exact duplicates."""
-    return hashlib.blake2b(match_text.encode("utf-8"), digest_size=16).hexdigest()
+    return _utf8_content_hash(match_text.encode("utf-8"))
+
+
+def _utf8_content_hash(match_utf8: bytes) -> str:
+    return hashlib.blake2b(match_utf8, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +89,17 @@ class Deduper:
         """Decide and remember: first seen wins; later exact/near copies point to it."""
         index = self._loaded_index()
         cutoff = now - self.window_seconds
-        digest = content_hash(match_text)
+        utf8 = match_text.encode("utf-8")  # once, for both the hash and the shingles
+        digest = _utf8_content_hash(utf8)
         seen = self._hashes.get(digest)
         if seen is not None and seen["ts"] >= cutoff:
             if seen["id"] == article_id:
                 return _UNIQUE  # a re-delivery of the original is not its own copy
             return Verdict("exact", seen["id"], 1.0)
-        sig = signature(match_text, num_perm=self.num_perm, shingle_words=self.shingle_words)
-        keys = band_keys(sig, self.bands) if sig is not None else None
-        if sig is not None and keys is not None:
+        sig = utf8_signature(utf8, num_perm=self.num_perm, shingle_words=self.shingle_words)
+        keys = None
+        if sig is not None:
+            keys = band_keys(sig, self.bands)
             best = self._best_match(article_id, sig, index.candidates(keys), cutoff)
             if best is not None:
                 return Verdict("near", best[0], best[1])

@@ -16,7 +16,7 @@ from rensa import RMinHash
 SHINGLE_WORDS = 3
 NUM_PERM = 128
 SEED = 42
-_FORMAT_REVISION = 1  # bump when shingling changes in a way the other fields do not show
+_FORMAT_REVISION = 2  # bump when shingling changes in a way the other fields do not show
 
 
 def algorithm_version(num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WORDS) -> str:
@@ -28,25 +28,40 @@ def algorithm_version(num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WOR
     )
 
 
-def shingles(match_text: str, width: int = SHINGLE_WORDS) -> list[str]:
-    """Return the overlapping ``width``-word windows of ``match_text``.
+def shingles(match_text: str, width: int = SHINGLE_WORDS) -> list[bytes]:
+    """Return the overlapping ``width``-word windows of ``match_text``, as UTF-8."""
+    return utf8_shingles(match_text.encode("utf-8"), width)
+
+
+def utf8_shingles(match_utf8: bytes, width: int = SHINGLE_WORDS) -> list[bytes]:
+    """Return the overlapping ``width``-word windows of UTF-8 text.
 
     Word shingles keep word order, so two articles that share names but not
     sentences share few shingles. A text shorter than ``width`` words is one shingle.
+    Bytes and ``map``, because building ~500 small ``str`` per article in a list
+    comprehension measured 1.5-2x slower, and shingling is most of the cost of a check.
     """
-    words = match_text.split()
+    words = match_utf8.split()
     if len(words) <= width:
-        return [" ".join(words)] if words else []
+        return [b" ".join(words)] if words else []
     if width == 1:
         return words
-    return [" ".join(words[i : i + width]) for i in range(len(words) - width + 1)]
+    return list(map(b" ".join, zip(*(words[i:] for i in range(width)), strict=False)))
 
 
 def signature(
     match_text: str, *, num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WORDS
 ) -> list[int] | None:
     """Return the MinHash signature of ``match_text``, or ``None`` for a text with no words."""
-    grams = shingles(match_text, shingle_words)
+    return utf8_signature(match_text.encode("utf-8"), num_perm=num_perm,
+                          shingle_words=shingle_words)
+
+
+def utf8_signature(
+    match_utf8: bytes, *, num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WORDS
+) -> list[int] | None:
+    """:func:`signature` of text already encoded (the content hash needs the bytes too)."""
+    grams = utf8_shingles(match_utf8, shingle_words)
     if not grams:
         return None
     sketch = RMinHash(num_perm, SEED)
@@ -63,7 +78,7 @@ def band_keys(sig: Sequence[int], bands: int) -> list[int]:
     rebuilt in-process from the stored signatures.
     """
     rows = len(sig) // bands
-    return [hash(tuple(sig[b * rows : (b + 1) * rows])) for b in range(bands)]
+    return list(map(hash, zip(*[iter(sig)] * rows, strict=False)))  # consecutive rows
 
 
 def estimated_jaccard(first: Sequence[int], second: Sequence[int]) -> float:
