@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from akhbar.core.normalize import match_form
+from akhbar.core.keys import plain_keys, plain_words
 
-__all__ = ["plain_words", "remove_boilerplate"]
+__all__ = ["remove_boilerplate"]
 
 RELATED_MARKERS = (
     "اخبار ذات صله", "اقرا ايضا", "اقرا كذلك", "اقرا المزيد", "مواضيع ذات صله",
@@ -38,14 +38,10 @@ AGENCIES = frozenset({
 _AGENCY_MAX_TOKENS = 3
 MAX_SHORT_WORDS = 12  # a paragraph longer than this is copy, not furniture
 MAX_LIST_WORDS = 15  # a link-list title line is at most this long
+MAX_MARKER_WORDS = MAX_LIST_WORDS + 4  # a marker line may carry a first title after a colon
+_LONE_MARKS = 6  # display tokens without letters tolerated in a short line
 _SIGNOFF_TAIL = 64  # characters at the end of the last paragraph searched for '(agency)'
-_NON_WORD = re.compile(r"[^\w]+")
 _TRAILING_PAREN = re.compile(r"[\s\-–—ـ]*\(([^()\n]{1,40})\)[\s.]*$")
-
-
-def plain_words(text: str) -> list[str]:
-    """Match-form words of ``text`` without punctuation."""
-    return _NON_WORD.sub(" ", match_form(text)).split()
 
 
 def _starts_with(words: list[str], phrases: tuple[str, ...]) -> bool:
@@ -76,9 +72,26 @@ def _is_share_line(words: list[str]) -> bool:
     return _starts_with(words, _SHARE_VERBS) and any(w in _SHARE_OBJECTS for w in words[1:])
 
 
-def _is_furniture(words: list[str]) -> str | None:
+def _may_be_short(paragraph: str, limit: int) -> bool:
+    """Cheap pre-check before folding: could ``paragraph`` have at most ``limit`` words?
+
+    Display tokens are words with their punctuation attached, plus the odd lone dash.
+    """
+    return paragraph.count(" ") < limit + _LONE_MARKS
+
+
+def _short_paragraph_words(paragraphs: list[str], limit: int) -> list[list[str] | None]:
+    """Words of each paragraph that may have at most ``limit`` words (None for long ones)."""
+    short = [i for i, p in enumerate(paragraphs) if _may_be_short(p, limit)]
+    words: list[list[str] | None] = [None] * len(paragraphs)
+    for i, key in zip(short, plain_keys([paragraphs[i] for i in short]), strict=True):
+        words[i] = key.split()
+    return words
+
+
+def _is_furniture(words: list[str] | None) -> str | None:
     """Name the kind of furniture a short paragraph is, or None for copy."""
-    if len(words) > MAX_SHORT_WORDS:
+    if words is None or len(words) > MAX_SHORT_WORDS:
         return None
     if _is_share_line(words):
         return "share_lines"
@@ -87,13 +100,20 @@ def _is_furniture(words: list[str]) -> str | None:
     return None
 
 
-def _drop_related_blocks(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
+def _drop_related_blocks(
+    paragraphs: list[str], all_words: list[list[str] | None], removed: dict[str, int]
+) -> tuple[list[str], list[list[str] | None]]:
     """Drop a 'related news' marker line and the short title lines that follow it."""
     kept: list[str] = []
+    kept_words: list[list[str] | None] = []
     in_block = False
-    for paragraph in paragraphs:
-        words = plain_words(paragraph)
-        if len(words) <= MAX_LIST_WORDS + 4 and _starts_with(words, RELATED_MARKERS):
+    for paragraph, words in zip(paragraphs, all_words, strict=True):
+        if words is None:
+            in_block = False
+            kept.append(paragraph)
+            kept_words.append(words)
+            continue
+        if len(words) <= MAX_MARKER_WORDS and _starts_with(words, RELATED_MARKERS):
             in_block = True
         elif not (in_block and len(words) <= MAX_LIST_WORDS):
             in_block = False
@@ -101,7 +121,8 @@ def _drop_related_blocks(paragraphs: list[str], removed: dict[str, int]) -> list
             removed["boilerplate_lines"] = removed.get("boilerplate_lines", 0) + 1
         else:
             kept.append(paragraph)
-    return kept
+            kept_words.append(words)
+    return kept, kept_words
 
 
 def _strip_signoff(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
@@ -124,10 +145,11 @@ def _strip_signoff(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
 
 def remove_boilerplate(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
     """Return ``paragraphs`` without link lists, share lines, credits and sign-offs."""
-    paragraphs = _drop_related_blocks(paragraphs, removed)
+    all_words = _short_paragraph_words(paragraphs, MAX_MARKER_WORDS)
+    paragraphs, all_words = _drop_related_blocks(paragraphs, all_words, removed)
     kept: list[str] = []
-    for paragraph in paragraphs:
-        kind = _is_furniture(plain_words(paragraph))
+    for paragraph, words in zip(paragraphs, all_words, strict=True):
+        kind = _is_furniture(words)
         if kind is None:
             kept.append(paragraph)
         else:

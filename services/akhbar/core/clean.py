@@ -21,6 +21,7 @@ __all__ = ["HTML_TYPES", "CleanResult", "clean_article"]
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 PARAGRAPH_BREAK = "\n\n"
+MAX_STRUCTURE_ROUNDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def _check_size(body: str, max_body_bytes: int) -> None:
 
 def _tidy_title(title: str, removed: dict[str, int]) -> str:
     """A title is one line: the same repairs as the body, line breaks become spaces."""
-    return " ".join(repair_text(title, removed).split())
+    return " ".join(repair_text(" ".join(title.split()), removed).split())
 
 
 def _clean_body(text: str, title: str, removed: dict[str, int]) -> list[str]:
@@ -54,9 +55,16 @@ def _clean_body(text: str, title: str, removed: dict[str, int]) -> list[str]:
     text = repair_text(text, removed)
     text = split_glued_words(text, removed)
     paragraphs = split_paragraphs(text, removed)
-    paragraphs = remove_boilerplate(paragraphs, removed)
-    paragraphs = drop_headline_repeat(title, paragraphs, removed)
-    return dedup_paragraphs(paragraphs, removed)
+    for round_ in range(MAX_STRUCTURE_ROUNDS):  # a removal can expose another (new last line)
+        before = paragraphs
+        paragraphs = remove_boilerplate(paragraphs, removed)
+        paragraphs = drop_headline_repeat(title, paragraphs, removed)
+        if round_ and paragraphs == before:
+            break  # dedup already ran on exactly these paragraphs
+        paragraphs = dedup_paragraphs(paragraphs, removed)
+        if paragraphs == before:
+            break
+    return paragraphs
 
 
 def clean_article(*, title: str, body: str, content_type: str = "text/plain",

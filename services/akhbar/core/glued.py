@@ -61,17 +61,23 @@ def _split_token(token: str) -> str | None:
 
 def split_glued_words(text: str, removed: dict[str, int]) -> str:
     """Insert the lost space into every glued pair the dictionary is sure about."""
+    splits = {}
+    for token in set(_CANDIDATE.findall(text)):
+        split = _split_token(token)
+        if split is not None:
+            splits[token] = split
+    if not splits:
+        return text
     count = 0
 
     def _replace(match: re.Match[str]) -> str:
         nonlocal count
-        split = _split_token(match.group())
+        split = splits.get(match.group())
         if split is None:
             return match.group()
         count += 1
         return split
 
     text = _CANDIDATE.sub(_replace, text)
-    if count:
-        removed["glued_words_split"] = removed.get("glued_words_split", 0) + count
+    removed["glued_words_split"] = removed.get("glued_words_split", 0) + count
     return text

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["display_span", "match_form", "match_with_offsets"]
+__all__ = ["display_span", "match_form", "match_forms", "match_with_offsets"]
 
 # Letters unified after marks are dropped (hamza seats and madda are marks after NFKD).
 _LETTERS: dict[str, str] = {
@@ -36,6 +36,8 @@ _LETTERS: dict[str, str] = {
 
 def _fold_char_uncached(ch: str) -> str:
     """Compute the match form of one character (before whitespace collapsing)."""
+    if ch.isspace():
+        return " "
     if unicodedata.category(ch) == "Cf":  # bidi, zero-width, BOM, soft hyphen
         return ""
     digit = unicodedata.decimal(ch, None)
@@ -53,6 +55,7 @@ _fold_char = lru_cache(maxsize=65536)(_fold_char_uncached)
 _FAST_RANGES = ((0x0000, 0x007F), (0x0600, 0x06FF))
 _SLOW_CHARS = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
 _ASCII_UPPER = re.compile(r"[A-Z]+")
+_PART_SEPARATOR = "\x00"  # folds to itself and is never whitespace
 
 
 def _fast_pairs() -> tuple[tuple[str, str], ...]:
@@ -84,7 +87,17 @@ def match_form(text: str) -> str:
             text = text.replace(old, new)
     if _ASCII_UPPER.search(text):
         text = _ASCII_UPPER.sub(lambda m: m.group().lower(), text)
-    return " ".join(text.split())
+    while "  " in text:  # cheaper than " ".join(text.split()) on Arabic text
+        text = text.replace("  ", " ")
+    return text.strip(" ")
+
+
+def match_forms(parts: list[str]) -> list[str]:
+    """``[match_form(p) for p in parts]`` in one pass: cheaper for many short strings."""
+    joined = _PART_SEPARATOR.join(parts)
+    if _PART_SEPARATOR in "".join(parts) or not parts:
+        return [match_form(part) for part in parts]
+    return [part.strip(" ") for part in match_form(joined).split(_PART_SEPARATOR)]
 
 
 def match_with_offsets(display: str) -> tuple[str, list[int]]:

@@ -18,7 +18,7 @@ _NEWLINES = (("\r\n", "\n"), ("\r", "\n"), ("\u2028", "\n"), ("\u2029", "\n"),
 _INVISIBLE = ("\u200b", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u061c", "\u2060",
               "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
               "\u2066", "\u2067", "\u2068", "\u2069")
-_SPACES = ("\t", "\u00a0", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005",
+_SPACES = ("\u00a0", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005",
            "\u2006", "\u2007", "\u2008", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000")
 _QUOTES = (("“", '"'), ("”", '"'), ("„", '"'), ("‟", '"'), ("«", '"'), ("»", '"'),
            ("″", '"'), ("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"))
@@ -34,14 +34,15 @@ _STRAY_RUN = re.compile(
 _STRAY_IN_WORD = re.compile(rf"(?<=[{_AR_LETTER}\u064b-\u0652])[{STRAY_LETTERS}]")
 _STRAY_LATIN = re.compile(rf"(?<=[{_AR_LETTER}][.!?؟])[A-Za-z](?= ?[{_AR_LETTER}])")
 
+_OUTSIDE_FAST = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdf9\ufe70-\ufefc]+")
-_TATWEEL_IN_WORD = re.compile(rf"(?<=[{_AR_LETTER}\u064b-\u0652])ـ+(?=[{_AR_LETTER}])")
+_TATWEEL_IN_WORD = re.compile(rf"([{_AR_LETTER}\u064b-\u0652])ـ+(?=[{_AR_LETTER}])")
 _TATWEEL_RUN = re.compile(r"ـ{2,}")
 _DOTS = re.compile(r"[.…]{2,}")
 _PUNCT_REPEAT = re.compile(r"([!?؟،,;؛:])\1+")
 _QUOTE_REPEAT = re.compile(r'"{2,}')
 _SPACE_BEFORE_PUNCT = re.compile(r" +(?=[.,،;؛:!?؟…)\]])")
-_GLUED_AFTER_PUNCT = re.compile(rf"(?<=[.،؛!?؟…:])(?=[{_AR_LETTER}])")
+_GLUED_AFTER_PUNCT = re.compile(rf"([.،؛!?؟…:])(?=[{_AR_LETTER}])")
 _SPACE_RUN = re.compile(r"  +")
 _LINE_EDGE_SPACE = re.compile(r" *\n *")
 
@@ -58,10 +59,17 @@ _INVISIBLE_PAIRS = tuple((ch, "") for ch in _INVISIBLE)
 _SPACE_PAIRS = tuple((ch, " ") for ch in _SPACES)
 
 
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
+
+
+def _has_ascii_letter(text: str) -> bool:
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII_LETTER))
+
+
 def _split_stray_separators(text: str, removed: dict[str, int]) -> str:
     """Turn stray letters standing where a line break belonged into a line break."""
     count = 0
-    if _STRAY_RUN.search(text):
+    if _has_any(text, tuple(STRAY_LETTERS)) and _STRAY_RUN.search(text):
         # A letter a Persian or Urdu name uses inside a word is not a separator here.
         in_words = frozenset(m.group() for m in _STRAY_IN_WORD.finditer(text))
 
@@ -73,7 +81,7 @@ def _split_stray_separators(text: str, removed: dict[str, int]) -> str:
             return "\n"
 
         text = _STRAY_RUN.sub(_replace, text)
-    text, latin = _STRAY_LATIN.subn("\n", text)
+    text, latin = _STRAY_LATIN.subn("\n", text) if _has_ascii_letter(text) else (text, 0)
     if count + latin:
         removed["separators"] = removed.get("separators", 0) + count + latin
     return text
@@ -81,30 +89,47 @@ def _split_stray_separators(text: str, removed: dict[str, int]) -> str:
 
 def _unfold_presentation_forms(text: str) -> str:
     """Replace Arabic presentation forms (old PDFs, some CMSs) by the letters they show."""
-    if not _PRESENTATION.search(text):
-        return text
     return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
+def _has_any(text: str, needles: tuple[str, ...]) -> bool:
+    """Cheap gate before a regex pass: ``in`` is far faster than a scan by the engine."""
+    return any(needle in text for needle in needles)
+
+
+_SPACED_PUNCT = tuple(" " + ch for ch in ".,،;؛:!?؟…)]")
+_DOUBLED_PUNCT = tuple(ch + ch for ch in "!?؟،,;؛:")
+
+
 def _tidy_punctuation(text: str) -> str:
-    """One quote style, ellipsis for dot runs, no doubled marks, spacing around marks."""
-    text = _replace_all(text, _QUOTES)
-    text = _SPACE_BEFORE_PUNCT.sub("", text)
-    text = _DOTS.sub("…", text)
-    text = _PUNCT_REPEAT.sub(r"\1", text)
-    text = _QUOTE_REPEAT.sub('"', text)
-    return _GLUED_AFTER_PUNCT.sub(" ", text)
+    """Ellipsis for dot runs, no doubled marks, spacing around marks."""
+    if _has_any(text, _SPACED_PUNCT):
+        text = _SPACE_BEFORE_PUNCT.sub("", text)
+    if _has_any(text, ("..", "…")):
+        text = _DOTS.sub("…", text)
+    if _has_any(text, _DOUBLED_PUNCT):
+        text = _PUNCT_REPEAT.sub(r"\1", text)
+    if '""' in text:
+        text = _QUOTE_REPEAT.sub('"', text)
+    return _GLUED_AFTER_PUNCT.sub(r"\1 ", text)
 
 
 def repair_text(text: str, removed: dict[str, int]) -> str:
     """Return ``text`` with display repairs applied; line breaks are kept as ``\\n``."""
     text = _replace_all(text, _NEWLINES)
     text = _replace_all(text, _INVISIBLE_PAIRS)
-    text = _replace_all(text, _SPACE_PAIRS)
-    text = _unfold_presentation_forms(text)
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if _OUTSIDE_FAST.search(text):  # rare chars: presentation forms, odd spaces and quotes
+        text = _replace_all(text, _SPACE_PAIRS)
+        text = _replace_all(text, _QUOTES)
+        text = _unfold_presentation_forms(text)
     text = _split_stray_separators(text, removed)
-    text = _TATWEEL_IN_WORD.sub("", text)
-    text = _TATWEEL_RUN.sub("ـ", text)
+    if "ـ" in text:
+        text = _TATWEEL_RUN.sub("ـ", _TATWEEL_IN_WORD.sub(r"\1", text))
     text = _tidy_punctuation(text)
-    text = _SPACE_RUN.sub(" ", text)
-    return _LINE_EDGE_SPACE.sub("\n", text).strip(" ")
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGE_SPACE.sub("\n", text)
+    return text.strip(" ")

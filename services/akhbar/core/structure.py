@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 
-from akhbar.core.boilerplate import plain_words
+from akhbar.core.keys import plain_keys, plain_words
 
 __all__ = ["dedup_paragraphs", "drop_headline_repeat", "split_paragraphs"]
 
 MIN_SENTENCE_WORDS = 5  # shorter sentences repeat legitimately ("قال:", a dateline)
 MAX_HEADING_WORDS = 4
 REPEATED_ARTICLE_SHARE = 0.25  # dropped share of the body that counts as a pasted-twice article
-_DECORATION = re.compile(r"[-_=*~•·—–ـ#+.…|/\\ ]+")
+_HAS_WORD = re.compile(r"[^\W_]")
 _CONTINUES = ("،", ",", "؛", ";")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?؟…]) |(?<=[.!?؟…][\"')]) ")
+# Starts with the space so the engine scans for spaces, not every position.
+_SENTENCE_BREAK = re.compile(r" (?<=[.!?؟…] )| (?<=[.!?؟…][\"')] )")
 
 
 def _bump(removed: dict[str, int], kind: str, count: int = 1) -> None:
@@ -34,7 +35,7 @@ def split_paragraphs(text: str, removed: dict[str, int]) -> list[str]:
         line = raw.strip()
         if not line:
             joinable = False
-        elif len(line) >= 3 and _DECORATION.fullmatch(line):
+        elif not _HAS_WORD.search(line):  # rules, dots, stars: a visual separator
             _bump(removed, "separators")
             joinable = False
         elif joinable:
@@ -59,6 +60,13 @@ def _is_heading(paragraph: str) -> bool:
     return paragraph.endswith(":") and len(paragraph.split()) <= MAX_HEADING_WORDS
 
 
+def sentence_keys(paragraphs: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Split every paragraph into sentences and their comparison keys (match-form words)."""
+    split = [_SENTENCE_BREAK.split(paragraph) for paragraph in paragraphs]
+    keys = iter(plain_keys([sentence for sentences in split for sentence in sentences]))
+    return [(sentences, [next(keys) for _ in sentences]) for sentences in split]
+
+
 class _Deduper:
     """Remembers the sentences seen so far and filters each new paragraph."""
 
@@ -67,10 +75,8 @@ class _Deduper:
         self.seen_short: set[str] = set()
         self.dropped_chars = 0
 
-    def filter(self, paragraph: str) -> list[str]:
-        """Return the sentences of ``paragraph`` that are not repeats (may be empty)."""
-        sentences = _SENTENCE_BREAK.split(paragraph)
-        keys = [" ".join(plain_words(sentence)) for sentence in sentences]
+    def filter(self, sentences: list[str], keys: list[str]) -> list[str]:
+        """Return the sentences that are not repeats (may be empty)."""
         long = [key.count(" ") + 1 >= MIN_SENTENCE_WORDS for key in keys]
         drop = [is_long and key in self.seen_long for is_long, key in zip(long, keys, strict=True)]
         for i, key in enumerate(keys):
@@ -89,9 +95,9 @@ def dedup_paragraphs(paragraphs: list[str], removed: dict[str, int]) -> list[str
     """Keep the first occurrence of every repeated sentence; drop emptied paragraphs."""
     deduper = _Deduper()
     result: list[str | None] = []
-    previous: list[str] = []
-    for paragraph in paragraphs:
-        words = plain_words(paragraph)
+    previous: str | None = None
+    for paragraph, (sentences, keys) in zip(paragraphs, sentence_keys(paragraphs), strict=True):
+        words = " ".join(key for key in keys if key)
         if words == previous:  # the same line twice in a row, whatever its length
             _bump(removed, "duplicate_paragraphs")
             result.append(None)
@@ -100,12 +106,12 @@ def dedup_paragraphs(paragraphs: list[str], removed: dict[str, int]) -> list[str
         if _is_heading(paragraph):
             result.append(paragraph)
             continue
-        kept = deduper.filter(paragraph)
+        kept = deduper.filter(sentences, keys)
         if not kept:
             _bump(removed, "duplicate_paragraphs")
             result.append(None)
         else:
-            if len(kept) < len(_SENTENCE_BREAK.split(paragraph)):
+            if len(kept) < len(sentences):
                 _bump(removed, "duplicate_sentences")
             result.append(" ".join(kept))
     total = sum(len(p) for p in paragraphs)
