@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,14 @@ def run_demo(settings: Settings, folder: str | None) -> int:
     source = Path(folder) if folder else DEFAULT_SAMPLES
     if not source.exists():
         raise FileNotFoundError(f"no such folder: {source}")
-    _start_broker(settings)
+    settings = _with_broker(settings)
     asyncio.run(ensure_topics(settings))
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    workers = [_spawn(stage, logs) for stage in STAGES]
+    env = {**os.environ, "AKHBAR_BOOTSTRAP_SERVERS": settings.bootstrap_servers}
+    workers = [_spawn(stage, logs, env) for stage in STAGES]
     try:
-        _wait_ready(settings, timeout=90.0)
+        _wait_ready(settings, dict(zip(STAGES, workers, strict=True)), logs, timeout=90.0)
         count = asyncio.run(_push_and_show(settings, source, settings.data_dir / "demo"))
         return 0 if count else 1
     finally:
@@ -53,23 +55,31 @@ def run_demo(settings: Settings, folder: str | None) -> int:
               "(scripts/kafka-local stop)", file=sys.stderr)
 
 
-def _start_broker(settings: Settings) -> None:
-    if settings.bootstrap_servers != "127.0.0.1:9092":
-        return  # the user's own cluster: nothing to start
-    subprocess.run([str(REPO / "scripts" / "kafka-local"), "start"], check=True)
+def _with_broker(settings: Settings) -> Settings:
+    """Use the user's cluster when AKHBAR_BOOTSTRAP_SERVERS is set, else start the local one."""
+    if os.environ.get("AKHBAR_BOOTSTRAP_SERVERS"):
+        return settings
+    script = str(REPO / "scripts" / "kafka-local")
+    subprocess.run([script, "start"], check=True)
+    address = subprocess.run([script, "bootstrap"], check=True, capture_output=True, text=True)
+    return replace(settings, bootstrap_servers=address.stdout.strip())
 
 
-def _spawn(stage: str, logs: Path) -> subprocess.Popen[bytes]:
+def _spawn(stage: str, logs: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     with (logs / f"{stage}.log").open("ab") as log:
         return subprocess.Popen([sys.executable, "-m", "akhbar.cli", "worker", stage],
-                                stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
 
 
-def _wait_ready(settings: Settings, *, timeout: float) -> None:
+def _wait_ready(settings: Settings, procs: dict[str, subprocess.Popen[bytes]], logs: Path, *,
+                timeout: float) -> None:
     deadline = time.monotonic() + timeout
     pending = set(STAGES)
     while pending and time.monotonic() < deadline:
         for stage in sorted(pending):
+            if procs[stage].poll() is not None:
+                tail = (logs / f"{stage}.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"the {stage} worker exited; its log ends with:\n{tail}")
             url = f"http://{settings.http_host}:{settings.port_for(stage)}/readyz"  # type: ignore[arg-type]
             try:
                 with urllib.request.urlopen(url, timeout=1) as reply:
