@@ -31,7 +31,8 @@ _SENTENCE_END = '.!?؟…:"'
 _STRAY_RUN = re.compile(
     rf"(?<=[{_SENTENCE_END}])[{STRAY_LETTERS}]{{1,3}}(?= ?[{_AR_LETTER}\n]| ?$)"
 )
-_STRAY_IN_WORD = re.compile(rf"(?<=[{_AR_LETTER}\u064b-\u0652])[{STRAY_LETTERS}]")
+# A stray-set letter after a space, a letter or at the start is a real letter here.
+_STRAY_IN_WORD = re.compile(rf"(?<![^\s{_AR_LETTER}\u064b-\u0652])[{STRAY_LETTERS}]")
 _STRAY_LATIN = re.compile(rf"(?<=[{_AR_LETTER}][.!?؟])[A-Za-z](?= ?[{_AR_LETTER}])")
 
 _OUTSIDE_FAST = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
@@ -70,7 +71,7 @@ def _split_stray_separators(text: str, removed: dict[str, int]) -> str:
     """Turn stray letters standing where a line break belonged into a line break."""
     count = 0
     if _has_any(text, tuple(STRAY_LETTERS)) and _STRAY_RUN.search(text):
-        # A letter a Persian or Urdu name uses inside a word is not a separator here.
+        # A letter a Persian or Urdu text (or name) really uses is not a separator here.
         in_words = frozenset(m.group() for m in _STRAY_IN_WORD.finditer(text))
 
         def _replace(match: re.Match[str]) -> str:

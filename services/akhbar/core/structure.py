@@ -16,11 +16,14 @@ __all__ = ["dedup_paragraphs", "drop_headline_repeat", "split_paragraphs"]
 
 MIN_SENTENCE_WORDS = 5  # shorter sentences repeat legitimately ("قال:", a dateline)
 MAX_HEADING_WORDS = 4
+MAX_JOINED_SENTENCES = 4  # open sentences a re-broken repeat may have run together
+_CLOSED = tuple('.!?؟…:"\')')
 REPEATED_ARTICLE_SHARE = 0.25  # dropped share of the body that counts as a pasted-twice article
 _HAS_WORD = re.compile(r"[^\W_]")
 _CONTINUES = ("،", ",", "؛", ";")
 # Starts with the space so the engine scans for spaces, not every position.
-_SENTENCE_BREAK = re.compile(r" (?<=[.!?؟…] )| (?<=[.!?؟…][\"')] )")
+# A colon ends a unit too, so a heading ("دمشق:") glued to its section still matches.
+_SENTENCE_BREAK = re.compile(r" (?<=[.!?؟…:] )| (?<=[.!?؟…:][\"')] )")
 
 
 def _bump(removed: dict[str, int], kind: str, count: int = 1) -> None:
@@ -68,17 +71,34 @@ def sentence_keys(paragraphs: list[str]) -> list[tuple[list[str], list[str]]]:
 
 
 class _Deduper:
-    """Remembers the sentences seen so far and filters each new paragraph."""
+    """Remembers the sentences seen so far and filters each new paragraph.
+
+    A paragraph that ends without punctuation leaves an *open* sentence: pasted again
+    with other breaks, it runs into the next sentence. A long sentence made of open
+    sentences followed by a seen one is therefore a repeat too.
+    """
 
     def __init__(self) -> None:
         self.seen_long: set[str] = set()
         self.seen_short: set[str] = set()
+        self.open_by_first_word: dict[str, set[str]] = {}
         self.dropped_chars = 0
+
+    def _seen(self, key: str, depth: int = 0) -> bool:
+        if key in self.seen_long or key in self.seen_short:
+            return True
+        if depth >= MAX_JOINED_SENTENCES or not self.open_by_first_word:
+            return False
+        for open_key in self.open_by_first_word.get(key.partition(" ")[0], ()):
+            rest = key[len(open_key) + 1 :]
+            if key.startswith(open_key + " ") and self._seen(rest, depth + 1):
+                return True
+        return False
 
     def filter(self, sentences: list[str], keys: list[str]) -> list[str]:
         """Return the sentences that are not repeats (may be empty)."""
         long = [key.count(" ") + 1 >= MIN_SENTENCE_WORDS for key in keys]
-        drop = [is_long and key in self.seen_long for is_long, key in zip(long, keys, strict=True)]
+        drop = [is_long and self._seen(key) for is_long, key in zip(long, keys, strict=True)]
         for i, key in enumerate(keys):
             if long[i] or key not in self.seen_short:
                 continue
@@ -86,6 +106,8 @@ class _Deduper:
             drop[i] = beside or not any(long)
         for is_long, key in zip(long, keys, strict=True):
             (self.seen_long if is_long else self.seen_short).add(key)
+        if keys and keys[-1] and not sentences[-1].endswith(_CLOSED):
+            self.open_by_first_word.setdefault(keys[-1].partition(" ")[0], set()).add(keys[-1])
         kept = [s for s, dropped in zip(sentences, drop, strict=True) if not dropped]
         self.dropped_chars += sum(len(s) for s, d in zip(sentences, drop, strict=True) if d)
         return kept
@@ -104,6 +126,7 @@ def dedup_paragraphs(paragraphs: list[str], removed: dict[str, int]) -> list[str
             continue
         previous = words
         if _is_heading(paragraph):
+            deduper.seen_short.update(keys)
             result.append(paragraph)
             continue
         kept = deduper.filter(sentences, keys)
