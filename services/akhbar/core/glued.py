@@ -22,6 +22,7 @@ MIN_PART_COUNT = 3  # each half must occur at least this often in the word count
 FREQUENT_PART_COUNT = 10  # ... and this often when the second half does not start with ال
 MIN_PART_LENGTH = 3  # letters in each half (match form)
 MIN_TOKEN_LENGTH = 7
+MAX_TOKEN_LENGTH = 30  # longer runs are not two words (and would cost quadratic cuts)
 
 # A run of Arabic letters and marks long enough to hold two words.
 _CANDIDATE = re.compile(r"[\u0621-\u063a\u0640-\u0652\u0670]{7,}")
@@ -29,7 +30,9 @@ _CANDIDATE = re.compile(r"[\u0621-\u063a\u0640-\u0652\u0670]{7,}")
 
 def find_split(folded: str, counts: dict[str, int]) -> int | None:
     """Return the cut position in match form ``folded`` when a split is certain, else None."""
-    if len(folded) < MIN_TOKEN_LENGTH or is_plausible_word(folded, counts):
+    if not MIN_TOKEN_LENGTH <= len(folded) <= MAX_TOKEN_LENGTH:
+        return None
+    if is_plausible_word(folded, counts):
         return None
     cuts = [
         cut
@@ -63,6 +66,8 @@ def split_glued_words(text: str, removed: dict[str, int]) -> str:
     """Insert the lost space into every glued pair the dictionary is sure about."""
     splits = {}
     for token in set(_CANDIDATE.findall(text)):
+        if len(token) > MAX_TOKEN_LENGTH + 10:  # room for a few diacritics
+            continue
         split = _split_token(token)
         if split is not None:
             splits[token] = split

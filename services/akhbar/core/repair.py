@@ -37,13 +37,12 @@ _STRAY_LATIN = re.compile(rf"(?<=[{_AR_LETTER}][.!?؟])[A-Za-z](?= ?[{_AR_LETTER
 
 _OUTSIDE_FAST = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdf9\ufe70-\ufefc]+")
-_TATWEEL_IN_WORD = re.compile(rf"([{_AR_LETTER}\u064b-\u0652])ـ+(?=[{_AR_LETTER}])")
+_TATWEEL_IN_WORD = re.compile(rf"(?<=[{_AR_LETTER}\u064b-\u0652])ـ+(?=[{_AR_LETTER}])")
 _TATWEEL_RUN = re.compile(r"ـ{2,}")
 _DOTS = re.compile(r"[.…]{2,}")
-_PUNCT_REPEAT = re.compile(r"([!?؟،,;؛:])\1+")
 _QUOTE_REPEAT = re.compile(r'"{2,}')
 _SPACE_BEFORE_PUNCT = re.compile(r" +(?=[.,،;؛:!?؟…)\]])")
-_GLUED_AFTER_PUNCT = re.compile(rf"([.،؛!?؟…:])(?=[{_AR_LETTER}])")
+_GLUED_AFTER_PUNCT = re.compile(rf"(?<=[.،؛!?؟…:])(?=[{_AR_LETTER}])")
 _SPACE_RUN = re.compile(r"  +")
 _LINE_EDGE_SPACE = re.compile(r" *\n *")
 
@@ -108,11 +107,12 @@ def _tidy_punctuation(text: str) -> str:
         text = _SPACE_BEFORE_PUNCT.sub("", text)
     if _has_any(text, ("..", "…")):
         text = _DOTS.sub("…", text)
-    if _has_any(text, _DOUBLED_PUNCT):
-        text = _PUNCT_REPEAT.sub(r"\1", text)
+    for doubled in _DOUBLED_PUNCT:
+        while doubled in text:  # halves every run per pass
+            text = text.replace(doubled, doubled[0])
     if '""' in text:
         text = _QUOTE_REPEAT.sub('"', text)
-    return _GLUED_AFTER_PUNCT.sub(r"\1 ", text)
+    return _GLUED_AFTER_PUNCT.sub(" ", text)  # literal replacement: no per-match template
 
 
 def repair_text(text: str, removed: dict[str, int]) -> str:
@@ -127,7 +127,7 @@ def repair_text(text: str, removed: dict[str, int]) -> str:
         text = _unfold_presentation_forms(text)
     text = _split_stray_separators(text, removed)
     if "ـ" in text:
-        text = _TATWEEL_RUN.sub("ـ", _TATWEEL_IN_WORD.sub(r"\1", text))
+        text = _TATWEEL_RUN.sub("ـ", _TATWEEL_IN_WORD.sub("", text))
     text = _tidy_punctuation(text)
     if "  " in text:
         text = _SPACE_RUN.sub(" ", text)

@@ -19,7 +19,7 @@ MAX_HEADING_WORDS = 4
 MAX_JOINED_SENTENCES = 4  # open sentences a re-broken repeat may have run together
 _CLOSED = tuple('.!?؟…:"\')')
 REPEATED_ARTICLE_SHARE = 0.25  # dropped share of the body that counts as a pasted-twice article
-_HAS_WORD = re.compile(r"[^\W_]")
+_HAS_WORD = re.compile(r"[^\W_ـ]")  # tatweel alone is decoration
 _CONTINUES = ("،", ",", "؛", ";")
 # Starts with the space so the engine scans for spaces, not every position.
 # A colon ends a unit too, so a heading ("دمشق:") glued to its section still matches.
