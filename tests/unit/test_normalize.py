@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from akhbar.core.normalize import (
-    _fold_char_uncached,
     _REPLACE_PAIRS,
+    _fold_char_uncached,
     display_span,
     match_form,
     match_with_offsets,
