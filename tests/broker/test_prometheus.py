@@ -26,7 +26,7 @@ import yaml
 
 from akhbar import inputs
 from akhbar.client import push
-from akhbar.config import STAGES, Settings
+from akhbar.config import STAGES, Settings, Stage, TopicRole
 from tests.broker.collect import collect
 from tests.broker.procs import WorkerSet, free_port
 from tests.conftest import REPO
@@ -78,7 +78,7 @@ class Prometheus:
         return value
 
 
-def scrape_config(ports: dict[str, int]) -> dict[str, Any]:
+def scrape_config(ports: dict[Stage, int]) -> dict[str, Any]:
     """deploy/prometheus/prometheus.yml with loopback targets and a 1 s interval."""
     deployed = yaml.safe_load((REPO / "deploy/prometheus/prometheus.yml").read_text())
     (job,) = deployed["scrape_configs"]
@@ -90,7 +90,7 @@ def scrape_config(ports: dict[str, int]) -> dict[str, Any]:
 
 
 @contextmanager
-def running_prometheus(tmp_path: Path, ports: dict[str, int]) -> Iterator[Prometheus]:
+def running_prometheus(tmp_path: Path, ports: dict[Stage, int]) -> Iterator[Prometheus]:
     binary = prometheus_tool("prometheus")
     config = tmp_path / "prometheus.yml"
     config.write_text(yaml.safe_dump(scrape_config(ports)))
@@ -146,8 +146,8 @@ async def test_prometheus_counts_what_the_pipeline_did(
         assert await asyncio.to_thread(prom.wait_for, 'sum(up{job="akhbar"})', 3.0) == 3.0
         sent = await push(settings, payloads(sample_paths))
         found = await collect(settings, until=sent)
-        counts = {role: len(found.get(role, [])) for role in ("enriched", "duplicates",
-                                                              "dead-letter")}
+        outcomes: tuple[TopicRole, ...] = ("enriched", "duplicates", "dead-letter")
+        counts = {role: len(found.get(role, [])) for role in outcomes}
         assert counts == {"enriched": 3, "duplicates": 1, "dead-letter": 1}
         await asyncio.to_thread(_assert_counts, prom, settings, sent, counts)
         await asyncio.to_thread(_assert_rules_loaded, prom)
@@ -156,12 +156,12 @@ async def test_prometheus_counts_what_the_pipeline_did(
 
 
 def _assert_counts(prom: Prometheus, settings: Settings, sent: int,
-                   counts: dict[str, int]) -> None:
+                   counts: dict[TopicRole, int]) -> None:
     consumed = 'sum(akhbar_records_consumed_total{stage="clean"})'
     assert prom.wait_for(consumed, float(sent)) == sent
     assert prom.wait_for(f"sum({OUTCOMES})", float(sent)) == sent
     by_topic = prom.query(f"sum by (topic) ({OUTCOMES})")
-    assert by_topic == {(("topic", settings.topic(role)),): float(n)  # type: ignore[arg-type]
+    assert by_topic == {(("topic", settings.topic(role)),): float(n)
                         for role, n in counts.items()}
     clean_out = f'sum(akhbar_records_produced_total{{topic="{settings.topic("clean")}"}})'
     assert prom.scalar(clean_out) == prom.scalar(

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from akhbar.config import STAGES, Settings
+from akhbar.config import STAGES, Settings, Stage
 from tests.conftest import REPO
 
 COMPOSE = REPO / "docker-compose.yml"
@@ -80,7 +80,7 @@ def test_topics_one_shot_runs_before_the_workers() -> None:
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_worker_services(stage: str) -> None:
+def test_worker_services(stage: Stage) -> None:
     service = compose()["services"][stage]
     assert service["command"] == ["worker", stage]
     assert service["build"]["dockerfile"] == "deploy/Dockerfile"
@@ -88,7 +88,7 @@ def test_worker_services(stage: str) -> None:
     settings = Settings.from_env(service["environment"])  # only known AKHBAR_* settings
     assert settings.http_host == "0.0.0.0"
     assert settings.bootstrap_servers == "kafka:19092"
-    port = settings.port_for(stage)  # type: ignore[arg-type]
+    port = settings.port_for(stage)
     assert service["ports"] == [f"{port}:{port}"]
     assert f"127.0.0.1:{port}/healthz" in " ".join(service["healthcheck"]["test"])
 

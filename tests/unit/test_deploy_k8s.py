@@ -3,15 +3,17 @@ and the KEDA ScaledObjects by schemas of our own, then the wiring between the ma
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import kubernetes_validate
+import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 import yaml
 
-from akhbar.config import STAGES, Settings
+from akhbar.config import STAGES, Settings, Stage
 from akhbar.workers.processors import SOURCE
 from tests.conftest import REPO
 
@@ -120,9 +122,15 @@ SCALEDOBJECT_SCHEMA: dict[str, Any] = {
 CUSTOM_SCHEMAS = {"PodMonitor": PODMONITOR_SCHEMA, "ScaledObject": SCALEDOBJECT_SCHEMA}
 
 
-def load(name: str) -> list[dict[str, Any]]:
+@cache
+def _parsed(name: str) -> list[dict[str, Any]]:
     text = (K8S / name).read_text(encoding="utf-8")
     return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    """The documents of one manifest file (a fresh copy: tests may change it)."""
+    return copy.deepcopy(_parsed(name))
 
 
 def manifests() -> list[tuple[str, dict[str, Any]]]:
@@ -190,7 +198,7 @@ def test_custom_resources_match_our_schemas(kind: str) -> None:
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_deployment_probes_env_and_resources(stage: str) -> None:
+def test_deployment_probes_env_and_resources(stage: Stage) -> None:
     pod = deployment(stage)["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     assert container["args"] == ["worker", stage]
@@ -219,14 +227,14 @@ def test_dedup_has_exactly_one_replica_and_no_autoscaler() -> None:
 
 
 @pytest.mark.parametrize("stage", ["clean", "tag"])
-def test_scaled_objects_watch_the_stage_consumer_group(stage: str) -> None:
+def test_scaled_objects_watch_the_stage_consumer_group(stage: Stage) -> None:
     (scaled,) = [so for so in of_kind("ScaledObject")
                  if so["spec"]["scaleTargetRef"]["name"] == f"akhbar-{stage}"]
     settings = Settings.from_env(container_env(stage))
     (trigger,) = scaled["spec"]["triggers"]
     meta = trigger["metadata"]
-    assert meta["consumerGroup"] == settings.group(stage)  # type: ignore[arg-type]
-    assert meta["topic"] == settings.topic(SOURCE[stage])  # type: ignore[index]
+    assert meta["consumerGroup"] == settings.group(stage)
+    assert meta["topic"] == settings.topic(SOURCE[stage])
     assert meta["bootstrapServers"] == settings.bootstrap_servers
     assert scaled["spec"]["maxReplicaCount"] <= settings.partitions
     assert "replicas" not in deployment(stage)["spec"]  # the HPA owns it
