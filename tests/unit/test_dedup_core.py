@@ -155,3 +155,11 @@ def test_different_stories_sharing_names_stay_unique() -> None:
 def test_bands_must_divide_the_permutations() -> None:
     with pytest.raises(ValueError, match="multiple of bands"):
         make(num_perm=128, bands=12)
+
+
+def test_public_surface_is_what_the_worker_imports() -> None:
+    import akhbar.core.dedup as dedup
+
+    assert set(dedup.__all__) == {"ALGORITHM_VERSION", "Deduper", "Status", "Verdict",
+                                  "content_hash"}
+    assert all(hasattr(dedup, name) for name in dedup.__all__)
