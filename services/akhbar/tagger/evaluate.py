@@ -16,12 +16,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from akhbar.tagger.anercorp import ANERCORP_TRAIN, Sentence, bio_spans, read_sentences
 from akhbar.tagger.entity import ENTITY_TYPES
-from akhbar.tagger.gazetteer import Gazetteer, load_gazetteer
+from akhbar.tagger.features import Knowledge
 from akhbar.tagger.model import DEFAULT_PARAMS, CrfModel, CrfParams
 from akhbar.tagger.pipeline import find_mentions
+from akhbar.tagger.tagger import Tagger, default_tagger
 from akhbar.tagger.train import fit
 
 Span = tuple[int, int, str]
@@ -77,12 +79,12 @@ def documents(sentences: Sequence[Sentence]) -> list[tuple[list[str], set[Span]]
 
 
 def score_fold(
-    test: Sequence[Sentence], model: CrfModel, gazetteer: Gazetteer, propagate: bool
+    test: Sequence[Sentence], model: CrfModel, knowledge: Knowledge, propagate: bool
 ) -> Scores:
     """Score one held-out fold with the full token-level pipeline."""
     scores = Scores.empty()
     for words, gold in documents(test):
-        mentions = find_mentions(words, gazetteer, model, propagate)
+        mentions = find_mentions(words, knowledge, model, propagate)
         scores.add({(m.first, m.end, m.type) for m in mentions}, gold)
     return scores
 
@@ -95,7 +97,7 @@ def cross_validate(
     only_fold: int | None = None,
 ) -> dict[str, Scores]:
     """K-fold CV; returns scores with and without propagation (same models)."""
-    gazetteer = load_gazetteer() if use_gazetteer else Gazetteer([])
+    knowledge = Knowledge.shipped() if use_gazetteer else Knowledge.nothing()
     results = {"no-propagation": Scores.empty(), "propagation": Scores.empty()}
     size = len(sentences) // folds
     for k in range(folds):
@@ -104,10 +106,10 @@ def cross_validate(
         lo, hi = k * size, (len(sentences) if k == folds - 1 else (k + 1) * size)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "fold.model"
-            fit([*sentences[:lo], *sentences[hi:]], path, gazetteer, params)
+            fit([*sentences[:lo], *sentences[hi:]], path, knowledge, params)
             model = CrfModel(path)
             for name, prop in (("no-propagation", False), ("propagation", True)):
-                fold_scores = score_fold(sentences[lo:hi], model, gazetteer, prop)
+                fold_scores = score_fold(sentences[lo:hi], model, knowledge, prop)
                 _merge(results[name], fold_scores)
     return results
 
@@ -118,6 +120,39 @@ def _merge(total: Scores, part: Scores) -> None:
     total.gold.update(part.gold)
 
 
+def score_gold(path: Path, tagger: Tagger, samples: Path | None) -> tuple[Scores, list[str]]:
+    """Score the shipped tagger on hand-annotated display text; also list the errors.
+
+    With ``samples`` (the directory of the annotated articles) each sentence is scored
+    inside its whole article, as the service sees it, so propagation has its context.
+    """
+    scores = Scores.empty()
+    errors: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        text: str = item["text"]
+        gold: set[Span] = {(e["start"], e["end"], e["type"]) for e in item["entities"]}
+        predicted = _predicted_spans(tagger, text, item, samples)
+        scores.add(predicted, gold)
+        errors += [f"missed {k} {text[a:b]}" for a, b, k in sorted(gold - predicted)]
+        errors += [f"spurious {k} {text[a:b]}" for a, b, k in sorted(predicted - gold)]
+    return scores, errors
+
+
+def _predicted_spans(
+    tagger: Tagger, text: str, item: dict[str, Any], samples: Path | None
+) -> set[Span]:
+    if samples is None:
+        return {(e.start, e.end, e.type) for e in tagger.tag(text)}
+    article = (samples / item["sample"]).read_text(encoding="utf-8")
+    lo = item["offset"]
+    if article[lo : lo + len(text)] != text:
+        raise ValueError(f"gold sentence not found at offset {lo} of {item['sample']}")
+    entities = tagger.tag(article)
+    return {(e.start - lo, e.end - lo, e.type) for e in entities
+            if lo <= e.start and e.end <= lo + len(text)}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
@@ -126,7 +161,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--c1", type=float, default=DEFAULT_PARAMS.c1)
     parser.add_argument("--c2", type=float, default=DEFAULT_PARAMS.c2)
     parser.add_argument("--corpus", type=Path, default=ANERCORP_TRAIN)
+    parser.add_argument("--gold", type=Path, default=None, help="score this gold JSONL only")
+    parser.add_argument("--samples", type=Path, default=None, help="articles the gold came from")
     args = parser.parse_args(argv)
+    if args.gold is not None:
+        scores, errors = score_gold(args.gold, default_tagger(), args.samples)
+        context = "in article context" if args.samples else "sentence by sentence"
+        title = f"gold set {args.gold.name}, shipped model, {context}"
+        print(scores.table(title), *errors, sep="\n")
+        return
     params = CrfParams(args.c1, args.c2)
     sentences = read_sentences(args.corpus)
     results = cross_validate(sentences, args.folds, not args.no_gazetteer, params, args.only_fold)

@@ -8,10 +8,13 @@ of strings, the fastest input python-crfsuite accepts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from akhbar.tagger.gazetteer import Gazetteer, GazMatch, load_gazetteer
+from akhbar.tagger.lexicon import EMPTY_LEXICON, Lexicon, build_lexicon
 from akhbar.tagger.tokens import is_word, strip_article
 
-_PAD = ("<s>", "<s>", "O")
+_PAD = ("<s>", "<s>", "O", "", "")
 
 
 def _shape(word: str, stem: str) -> str:
@@ -43,12 +46,20 @@ def _own(word: str, stem: str, gaz: str) -> list[str]:
     ]
 
 
-def sentence_features(words: Sequence[str], gaz_labels: Sequence[str]) -> list[list[str]]:
+def _info(word: str, gaz: str, lexicon: Lexicon) -> tuple[str, str, str, str, str]:
+    stem = strip_article(word)
+    given = "fn" if lexicon.given_name(stem) else ""
+    return word, stem, gaz, given, lexicon.name_word_type(stem)
+
+
+def sentence_features(
+    words: Sequence[str], gaz_labels: Sequence[str], lexicon: Lexicon
+) -> list[list[str]]:
     """One feature list per token; ``gaz_labels`` are BIO labels from gazetteer matches."""
-    info = [(w, strip_article(w), g) for w, g in zip(words, gaz_labels, strict=True)]
+    info = [_info(w, g, lexicon) for w, g in zip(words, gaz_labels, strict=True)]
     padded = [_PAD, _PAD, *info, _PAD, _PAD]
     out: list[list[str]] = []
-    for i, (word, stem, gaz) in enumerate(info):
+    for i, (word, stem, gaz, given, name_type) in enumerate(info):
         j = i + 2
         prev, nxt = padded[j - 1], padded[j + 1]
         feats = _own(word, stem, gaz)
@@ -63,6 +74,46 @@ def sentence_features(words: Sequence[str], gaz_labels: Sequence[str]) -> list[l
             "w+2=" + padded[j + 2][0],
             "w-1|w=" + prev[0] + "|" + word,
             "w|w+1=" + word + "|" + nxt[0],
+            "fn=" + given,
+            "fn-1=" + prev[3],
+            "fn+1=" + nxt[3],
+            "nt=" + name_type,
+            "nt-1=" + prev[4],
+            "nt+1=" + nxt[4],
         ]
         out.append(feats)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """External knowledge the CRF sees: gazetteer matches and word lists."""
+
+    gazetteer: Gazetteer
+    lexicon: Lexicon
+
+    @classmethod
+    def shipped(cls) -> Knowledge:
+        gazetteer = load_gazetteer()
+        return cls(gazetteer, build_lexicon(gazetteer))
+
+    @classmethod
+    def nothing(cls) -> Knowledge:
+        """No gazetteer, no lists: the plain-CRF baseline."""
+        return cls(Gazetteer([]), EMPTY_LEXICON)
+
+    def features(self, words: Sequence[str]) -> tuple[list[GazMatch], list[list[str]]]:
+        """Gazetteer matches and the CRF feature lists for one token sequence."""
+        matches = self.gazetteer.find(words)
+        labels = gazetteer_labels(len(words), matches)
+        return matches, sentence_features(words, labels, self.lexicon)
+
+
+def gazetteer_labels(size: int, matches: Sequence[GazMatch]) -> list[str]:
+    """BIO labels marking gazetteer matches: the CRF's membership feature."""
+    labels = ["O"] * size
+    for m in matches:
+        labels[m.first] = "B-" + m.entry.type
+        for i in range(m.first + 1, m.end):
+            labels[i] = "I-" + m.entry.type
+    return labels

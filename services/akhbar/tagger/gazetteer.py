@@ -65,6 +65,10 @@ class Gazetteer:
     def __len__(self) -> int:
         return sum(len(c) for c in self._index.values())
 
+    def names(self) -> list[tuple[tuple[str, ...], EntityType]]:
+        """Every indexed name as match-form words, with its type."""
+        return [((first, *rest), e.type) for first, c in self._index.items() for rest, e in c]
+
     def starts_name(self, word: str) -> bool:
         """True if some known name begins with this match-form word."""
         return word in self._index

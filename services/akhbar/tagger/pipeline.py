@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from akhbar.tagger.anercorp import bio_spans
 from akhbar.tagger.entity import EntitySource, EntityType
-from akhbar.tagger.features import sentence_features
-from akhbar.tagger.gazetteer import GazEntry, Gazetteer, GazMatch
+from akhbar.tagger.features import Knowledge
+from akhbar.tagger.gazetteer import GazEntry, Gazetteer
 from akhbar.tagger.model import CrfModel
 from akhbar.tagger.tokens import ARTICLE, clitic_readings, strip_article
 
@@ -32,16 +32,6 @@ class Mention:
     entry: GazEntry | None
     source: EntitySource
     origin: tuple[str, ...] | None = None  # key of the mention this one copies
-
-
-def gazetteer_labels(size: int, matches: Sequence[GazMatch]) -> list[str]:
-    """BIO labels marking gazetteer matches: the CRF's membership feature."""
-    labels = ["O"] * size
-    for m in matches:
-        labels[m.first] = "B-" + m.entry.type
-        for i in range(m.first + 1, m.end):
-            labels[i] = "I-" + m.entry.type
-    return labels
 
 
 def _key(words: Sequence[str], first: int, end: int, skip: int) -> tuple[str, ...]:
@@ -73,10 +63,11 @@ def _is_nisba(words: Sequence[str], first: int, end: int, gazetteer: Gazetteer) 
 
 
 def find_mentions(
-    words: Sequence[str], gazetteer: Gazetteer, model: CrfModel, propagate: bool = True
+    words: Sequence[str], knowledge: Knowledge, model: CrfModel, propagate: bool = True
 ) -> list[Mention]:
     """All mentions in one document, sorted by position."""
-    matches = gazetteer.find(words)
+    gazetteer = knowledge.gazetteer
+    matches, features = knowledge.features(words)
     mentions = [
         Mention(
             m.first,
@@ -90,7 +81,7 @@ def find_mentions(
         for m in matches
     ]
     taken = {i for m in mentions for i in range(m.first, m.end)}
-    labels = model.predict(sentence_features(words, gazetteer_labels(len(words), matches)))
+    labels = model.predict(features)
     known = set(words)
     for first, end, kind in bio_spans(labels):
         if taken.intersection(range(first, end)) or _is_nisba(words, first, end, gazetteer):

@@ -15,7 +15,7 @@ from functools import cache
 
 from akhbar.core.normalize import display_span, match_with_offsets
 from akhbar.tagger.entity import Entity
-from akhbar.tagger.gazetteer import Gazetteer, load_gazetteer
+from akhbar.tagger.features import Knowledge
 from akhbar.tagger.model import CrfModel
 from akhbar.tagger.pipeline import Mention, find_mentions
 from akhbar.tagger.tokens import ARTICLE, Token, tokenize
@@ -35,8 +35,8 @@ def light_form(surface: str) -> str:
 class Tagger:
     """Gazetteer + CRF + in-document propagation over one text at a time."""
 
-    def __init__(self, gazetteer: Gazetteer, model: CrfModel) -> None:
-        self.gazetteer = gazetteer
+    def __init__(self, knowledge: Knowledge, model: CrfModel) -> None:
+        self.knowledge = knowledge
         self.model = model
         self._lock = threading.Lock()  # a crfsuite tagger must not run in two threads
 
@@ -50,7 +50,7 @@ class Tagger:
         match, starts = match_with_offsets(display_text)
         tokens = tokenize(match)
         with self._lock:
-            mentions = find_mentions([t.text for t in tokens], self.gazetteer, self.model)
+            mentions = find_mentions([t.text for t in tokens], self.knowledge, self.model)
         spans = [self._display_span(display_text, starts, tokens, m) for m in mentions]
         by_key: dict[tuple[str, ...], str] = {}
         for mention, (start, end) in zip(mentions, spans, strict=True):
@@ -93,7 +93,7 @@ _LOCK = threading.Lock()
 
 @cache
 def _load() -> Tagger:
-    return Tagger(load_gazetteer(), CrfModel())
+    return Tagger(Knowledge.shipped(), CrfModel())
 
 
 def default_tagger() -> Tagger:

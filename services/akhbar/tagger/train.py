@@ -14,33 +14,26 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from akhbar.tagger.anercorp import ANERCORP_TRAIN, Sentence, read_sentences
-from akhbar.tagger.features import sentence_features
-from akhbar.tagger.gazetteer import Gazetteer, load_gazetteer
+from akhbar.tagger.features import Knowledge
 from akhbar.tagger.model import DEFAULT_PARAMS, MODEL_PATH, CrfParams, train_model
-from akhbar.tagger.pipeline import gazetteer_labels
 
 
 def examples(
-    sentences: Sequence[Sentence], gazetteer: Gazetteer | None
+    sentences: Sequence[Sentence], knowledge: Knowledge
 ) -> Iterator[tuple[list[list[str]], tuple[str, ...]]]:
-    """CRF training pairs; ``gazetteer=None`` trains without the membership feature."""
+    """CRF training pairs, with the same features the tagger computes at run time."""
     for sentence in sentences:
-        words = sentence.words
-        if gazetteer is None:
-            gaz = ["O"] * len(words)
-        else:
-            gaz = gazetteer_labels(len(words), gazetteer.find(words))
-        yield sentence_features(words, gaz), sentence.labels
+        yield knowledge.features(sentence.words)[1], sentence.labels
 
 
 def fit(
     sentences: Sequence[Sentence],
     path: Path,
-    gazetteer: Gazetteer | None,
+    knowledge: Knowledge,
     params: CrfParams = DEFAULT_PARAMS,
 ) -> None:
     """Train on ``sentences`` and save to ``path``."""
-    train_model(examples(sentences, gazetteer), path, params)
+    train_model(examples(sentences, knowledge), path, params)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -52,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     sentences = read_sentences(args.corpus)
-    fit(sentences, args.out, load_gazetteer(), CrfParams(args.c1, args.c2))
+    fit(sentences, args.out, Knowledge.shipped(), CrfParams(args.c1, args.c2))
     size = args.out.stat().st_size
     elapsed = time.perf_counter() - started
     print(
