@@ -13,21 +13,21 @@ from akhbar.core.keys import plain_keys, plain_words
 
 __all__ = ["remove_boilerplate"]
 
-RELATED_MARKERS = (
+RELATED_MARKERS_LIST = (
     "اخبار ذات صله", "اقرا ايضا", "اقرا كذلك", "اقرا المزيد", "مواضيع ذات صله",
     "موضوعات ذات صله", "مقالات ذات صله", "روابط ذات صله", "اخبار متعلقه", "شاهد ايضا",
     "قد يهمك", "اخترنا لك", "الاكثر قراءه", "الاكثر مشاهده", "المزيد من الاخبار",
     "read more", "related news", "related articles", "see also",
 )
-_SHARE_VERBS = ("شارك", "انشر", "اشترك", "للاشتراك", "تابعنا", "تابعونا", "حمل تطبيق",
-                "نزل تطبيق", "share", "subscribe", "follow us", "tweet")
+_SHARE_VERBS_LIST = ("شارك", "انشر", "اشترك", "للاشتراك", "تابعنا", "تابعونا", "حمل تطبيق",
+                     "نزل تطبيق", "share", "subscribe", "follow us", "tweet")
 _SHARE_OBJECTS = frozenset(str.split(
     "فيسبوك فيس بوك تويتر واتساب واتس اب تلغرام تليغرام تيليغرام انستغرام انستجرام يوتيوب "
     "لينكدان سناب شات ايميل البريد الالكتروني طباعه نسخ الرابط الخبر المقال النشره قناتنا "
     "صفحتنا حسابنا على عبر في x facebook twitter whatsapp telegram instagram youtube linkedin "
     "email print copy link"
 ))
-_CREDIT_STARTS = ("تصوير", "الصوره", "صوره", "مصدر الصوره", "photo", "image", "credit")
+_CREDIT_STARTS_LIST = ("تصوير", "الصوره", "صوره", "مصدر الصوره", "photo", "image", "credit")
 AGENCIES = frozenset({
     "رويترز", "ا ف ب", "اف ب", "فرانس برس", "وكاله فرانس برس", "د ب ا", "دب ا", "الالمانيه",
     "ا ش ا", "اش ا", "الاناضول", "وكاله الاناضول", "سانا", "واس", "قنا", "وام", "كونا", "بترا",
@@ -44,10 +44,25 @@ _SIGNOFF_TAIL = 64  # characters at the end of the last paragraph searched for '
 _TRAILING_PAREN = re.compile(r"[\s\-–—ـ]*\(([^()\n]{1,40})\)[\s.]*$")
 
 
-def _starts_with(words: list[str], phrases: tuple[str, ...]) -> bool:
-    """True when ``words`` begin with one of the space-separated ``phrases``."""
-    joined = " ".join(words) + " "
-    return any(joined.startswith(phrase + " ") for phrase in phrases)
+def _by_first_word(phrases: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Index phrases (as word tuples) by their first word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.split())
+        index.setdefault(words[0], []).append(words)
+    return {first: tuple(group) for first, group in index.items()}
+
+
+def _starts_with(words: list[str], phrases: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
+    """True when ``words`` begin with one of the indexed ``phrases``."""
+    if not words:
+        return False
+    return any(tuple(words[: len(p)]) == p for p in phrases.get(words[0], ()))
+
+
+RELATED_MARKERS = _by_first_word(RELATED_MARKERS_LIST)
+_SHARE_VERBS = _by_first_word(_SHARE_VERBS_LIST)
+_CREDIT_STARTS = _by_first_word(_CREDIT_STARTS_LIST)
 
 
 def _is_agency_signoff(words: list[str]) -> bool:

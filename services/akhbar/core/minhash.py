@@ -23,7 +23,7 @@ def algorithm_version(num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WOR
     """Name everything that makes two signatures comparable; stored next to each one."""
     rensa_algo = int(RMinHash.ALGORITHM_VERSION)
     return (
-        f"minhash-rensa0.5.0a{rensa_algo}-w{shingle_words}-p{num_perm}-s{SEED}"
+        f"minhash-rensa0.5.0-rmh{rensa_algo}-w{shingle_words}-p{num_perm}-s{SEED}"
         f"-v{_FORMAT_REVISION}"
     )
 

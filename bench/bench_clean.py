@@ -1,0 +1,88 @@
+"""Throughput of the clean stage's core: clean_article + match_form, on one core.
+
+    .venv/bin/python bench/bench_clean.py [--rounds 7] [--repeat 20] [--html]
+
+The three shared sample articles are cleaned ``--repeat`` times per round (plain text,
+as the raw topic carries them); each round is timed and the median and best rounds are
+reported, in MB/s of UTF-8 input and articles/s. A second line cleans orthographic
+variants (diacritics, tatweel, hamza spellings, Indic digits, bidi controls; a fresh
+variant per article, so no cache helps), which exercises the slow paths. ``--html``
+also times the HTML path (trafilatura) on pages built from the samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.unit.test_clean_support import orthographic_variant, sample_texts  # noqa: E402
+
+from akhbar.core.clean import clean_article  # noqa: E402
+from akhbar.core.normalize import match_form  # noqa: E402
+
+Article = tuple[str, str]  # (content_type, body)
+
+
+def _process(articles: list[Article]) -> None:
+    for content_type, body in articles:
+        cleaned = clean_article(title="", body=body, content_type=content_type)
+        match_form(f"{cleaned.title}\n{cleaned.text}")
+
+
+def _measure(name: str, make_round: Callable[[int], list[Article]], rounds: int) -> None:
+    """Time ``rounds`` rounds (inputs built outside the timer); print median and best."""
+    timings: list[float] = []
+    size = count = 0
+    for round_ in range(rounds + 1):
+        articles = make_round(round_)
+        start = time.perf_counter()
+        _process(articles)
+        elapsed = time.perf_counter() - start
+        if round_:  # the first round warms caches and imports
+            timings.append(elapsed)
+            size = sum(len(body.encode("utf-8")) for _, body in articles)
+            count = len(articles)
+    for label, seconds in (("median", statistics.median(timings)), ("best", min(timings))):
+        print(f"{name:<28} {label:<6} {size / seconds / 1e6:6.2f} MB/s "
+              f"{count / seconds:8.0f} articles/s  ({count} articles, {size / 1e6:.2f} MB)")
+
+
+def _as_html(text: str, title: str) -> str:
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n") if line)
+    return (f"<html><head><title>{html.escape(title)}</title></head><body><nav>الرئيسية</nav>"
+            f"<article><h1>{html.escape(title)}</h1>{paragraphs}</article></body></html>")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--html", action="store_true")
+    args = parser.parse_args()
+    texts = list(sample_texts().values())
+    plain = [("text/plain", text) for text in texts] * args.repeat
+    _measure("samples, plain text", lambda _: plain, args.rounds)
+
+    def variants(round_: int) -> list[Article]:
+        rng = random.Random(round_)
+        return [("text/plain", orthographic_variant(text, rng.randrange(10**9)))
+                for text in texts for _ in range(args.repeat)]
+
+    _measure("fresh variants, plain text", variants, args.rounds)
+    if args.html:
+        pages = [("text/html", _as_html(t, t.split(" ", 6)[-2])) for t in texts]
+        _measure("samples as HTML pages", lambda _: pages * max(1, args.repeat // 4),
+                 args.rounds)
+
+
+if __name__ == "__main__":
+    main()
