@@ -71,7 +71,7 @@ def build_app(settings: Settings, stage: Stage, health: HealthState) -> faust.Ap
 
     @app.timer(interval=2.0)  # type: ignore[untyped-decorator]
     async def watch() -> None:
-        await _refresh_health(app, stage, health)
+        await _refresh_health(app, stage, health, settings.bootstrap_servers)
 
     return app
 
@@ -136,12 +136,28 @@ async def _dead_letter(settings: Settings, stage: Stage, worker: str, message: A
         log.warning("dead-lettered: %s", str(exc)[:200], extra=extra)
 
 
-async def _refresh_health(app: faust.App, stage: Stage, health: HealthState) -> None:
-    """Ready = partitions assigned; lag per partition from the high watermark."""
+async def _broker_reachable(bootstrap: str) -> bool:
+    """A TCP connect to any bootstrap server within a second."""
+    for server in bootstrap.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 1.0)
+        except (OSError, TimeoutError, ValueError):
+            continue
+        writer.close()
+        return True
+    return False
+
+
+async def _refresh_health(app: faust.App, stage: Stage, health: HealthState,
+                          bootstrap: str) -> None:
+    """Ready = partitions assigned and the broker reachable; lag per partition."""
     consumer = app.consumer
     assignment = consumer.assignment()
-    health.ready = bool(assignment)
-    health.detail = f"{len(assignment)} partitions assigned" if assignment else "no partitions"
+    reachable = await _broker_reachable(bootstrap)
+    health.ready = bool(assignment) and reachable
+    health.detail = (f"{len(assignment)} partitions assigned" if assignment
+                     else "no partitions") + ("" if reachable else ", broker unreachable")
     WORKER_READY.labels(stage=stage).set(1 if health.ready else 0)
     for tp in assignment:
         try:
