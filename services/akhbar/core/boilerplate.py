@@ -95,13 +95,19 @@ def _may_be_short(paragraph: str, limit: int) -> bool:
     return paragraph.count(" ") < limit + _LONE_MARKS
 
 
+_WORDS_CACHE: dict[str, list[str]] = {}  # short lines recur: headings, credits, markers
+_WORDS_CACHE_SIZE = 50_000
+
+
 def _short_paragraph_words(paragraphs: list[str], limit: int) -> list[list[str] | None]:
     """Words of each paragraph that may have at most ``limit`` words (None for long ones)."""
-    short = [i for i, p in enumerate(paragraphs) if _may_be_short(p, limit)]
-    words: list[list[str] | None] = [None] * len(paragraphs)
-    for i, key in zip(short, plain_keys([paragraphs[i] for i in short]), strict=True):
-        words[i] = key.split()
-    return words
+    short = [p for p in paragraphs if _may_be_short(p, limit)]
+    missing = list(dict.fromkeys(p for p in short if p not in _WORDS_CACHE))
+    if len(_WORDS_CACHE) + len(missing) > _WORDS_CACHE_SIZE:
+        _WORDS_CACHE.clear()
+    for paragraph, key in zip(missing, plain_keys(missing), strict=True):
+        _WORDS_CACHE[paragraph] = key.split()
+    return [_WORDS_CACHE[p] if _may_be_short(p, limit) else None for p in paragraphs]
 
 
 def _is_furniture(words: list[str] | None) -> str | None:

@@ -59,6 +59,7 @@ def _cut(folded: str) -> int | None:
     return find_split(folded, word_counts())
 
 
+@lru_cache(maxsize=100_000)
 def _split_token(token: str) -> str | None:
     """Return ``token`` with one space inserted at a certain split, or None."""
     cut = _cut(token.translate(_TOKEN_FOLD))

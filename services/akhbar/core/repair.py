@@ -37,20 +37,18 @@ _STRAY_LATIN = re.compile(rf"(?<=[{_AR_LETTER}][.!?؟])[A-Za-z](?= ?[{_AR_LETTER
 
 _OUTSIDE_FAST = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdf9\ufe70-\ufefc]+")
-_TATWEEL_IN_WORD = re.compile(rf"(?<=[{_AR_LETTER}\u064b-\u0652])ـ+(?=[{_AR_LETTER}])")
-_TATWEEL_RUN = re.compile(r"ـ{2,}")
-_DOTS = re.compile(r"[.…]{2,}")
-_QUOTE_REPEAT = re.compile(r'"{2,}')
-_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[.,،;؛:!?؟…)\]])")
-_GLUED_AFTER_PUNCT = re.compile(rf"(?<=[.،؛!?؟…:])(?=[{_AR_LETTER}])")
-_SPACE_RUN = re.compile(r"  +")
-_LINE_EDGE_SPACE = re.compile(r" *\n *")
+
+
+def _present(needle: str, text: str) -> bool:
+    """``needle in text``, gated by its characters: a one-character test is a memchr,
+    a longer needle costs a full search (measured ~15x slower on Arabic text)."""
+    return all(ch in text for ch in needle) and needle in text
 
 
 def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    """Chained ``str.replace``, skipping absent characters (fast on Arabic text)."""
+    """Chained ``str.replace``, skipping absent needles (fast on Arabic text)."""
     for old, new in pairs:
-        if old in text:
+        if _present(old, text):
             text = text.replace(old, new)
     return text
 
@@ -69,7 +67,7 @@ def _has_ascii_letter(text: str) -> bool:
 def _split_stray_separators(text: str, removed: dict[str, int]) -> str:
     """Turn stray letters standing where a line break belonged into a line break."""
     count = 0
-    if _has_any(text, tuple(STRAY_LETTERS)) and _STRAY_RUN.search(text):
+    if any(ch in text for ch in STRAY_LETTERS) and _STRAY_RUN.search(text):
         # A letter a Persian or Urdu text (or name) really uses is not a separator here.
         in_words = frozenset(m.group() for m in _STRAY_IN_WORD.finditer(text))
 
@@ -92,27 +90,54 @@ def _unfold_presentation_forms(text: str) -> str:
     return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
-def _has_any(text: str, needles: tuple[str, ...]) -> bool:
-    """Cheap gate before a regex pass: ``in`` is far faster than a scan by the engine."""
-    return any(needle in text for needle in needles)
+def _collapse(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """Apply shrinking replacements until none applies (each pass halves a run)."""
+    while True:
+        before = text
+        text = _replace_all(text, pairs)
+        if text is before:
+            return text
 
 
-_SPACED_PUNCT = tuple(" " + ch for ch in ".,،;؛:!?؟…)]")
-_DOUBLED_PUNCT = tuple(ch + ch for ch in "!?؟،,;؛:")
+_AR_LETTERS = frozenset(chr(c) for c in [*range(0x0621, 0x063B), *range(0x0641, 0x064B)])
+_BEFORE_TATWEEL = _AR_LETTERS | frozenset(chr(c) for c in range(0x064B, 0x0653))
+_SPACE_PAIRS_RUN = (("  ", " "), (" \n", "\n"), ("\n ", "\n"))
+_SPACED_PUNCT = tuple((" " + ch, ch) for ch in ".,،;؛:!?؟…)]")
+_DOTS_PAIRS = (("..", "…"), (".…", "…"), ("….", "…"), ("……", "…"))
+_DOUBLED_PUNCT = tuple((ch + ch, ch) for ch in '!?؟،,;؛:"')
+_MARKS_BEFORE_WORD = ".،؛!?؟…:"
+
+
+def _tidy_tatweel(text: str) -> str:
+    """Drop tatweel between two letters (pure elongation); shorten other runs to one."""
+    text = _collapse(text, (("ــ", "ـ"),))
+    pieces = text.split("ـ")
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        before = out[-1][-1:] if out[-1] else ""
+        joins = before in _BEFORE_TATWEEL and piece[:1] in _AR_LETTERS
+        out.append(piece if joins else "ـ" + piece)
+    return "".join(out)
+
+
+def _space_after_marks(text: str) -> str:
+    """Put the lost space back between a sentence mark and the next Arabic word."""
+    for mark in _MARKS_BEFORE_WORD:
+        if mark in text:
+            pieces = text.split(mark)
+            text = pieces[0] + "".join(
+                f"{mark} {piece}" if piece[:1] in _AR_LETTERS else mark + piece
+                for piece in pieces[1:]
+            )
+    return text
 
 
 def _tidy_punctuation(text: str) -> str:
-    """Ellipsis for dot runs, no doubled marks, spacing around marks."""
-    if _has_any(text, _SPACED_PUNCT):
-        text = _SPACE_BEFORE_PUNCT.sub("", text)
-    if _has_any(text, ("..", "…")):
-        text = _DOTS.sub("…", text)
-    for doubled in _DOUBLED_PUNCT:
-        while doubled in text:  # halves every run per pass
-            text = text.replace(doubled, doubled[0])
-    if '""' in text:
-        text = _QUOTE_REPEAT.sub('"', text)
-    return _GLUED_AFTER_PUNCT.sub(" ", text)  # literal replacement: no per-match template
+    """No space before marks, ellipsis for dot runs, no doubled marks, space after marks."""
+    text = _replace_all(text, _SPACED_PUNCT)
+    text = _collapse(text, _DOTS_PAIRS)
+    text = _collapse(text, _DOUBLED_PUNCT)
+    return _space_after_marks(text)
 
 
 def repair_text(text: str, removed: dict[str, int]) -> str:
@@ -124,13 +149,11 @@ def repair_text(text: str, removed: dict[str, int]) -> str:
     if _OUTSIDE_FAST.search(text):  # rare chars: presentation forms, odd spaces and quotes
         text = _replace_all(text, _SPACE_PAIRS)
         text = _replace_all(text, _QUOTES)
-        text = _unfold_presentation_forms(text)
+        if _OUTSIDE_FAST.search(text):  # still some: maybe presentation forms
+            text = _unfold_presentation_forms(text)
     text = _split_stray_separators(text, removed)
     if "ـ" in text:
-        text = _TATWEEL_RUN.sub("ـ", _TATWEEL_IN_WORD.sub("", text))
+        text = _tidy_tatweel(text)
+    text = _collapse(text, _SPACE_PAIRS_RUN)
     text = _tidy_punctuation(text)
-    if "  " in text:
-        text = _SPACE_RUN.sub(" ", text)
-    if " \n" in text or "\n " in text:
-        text = _LINE_EDGE_SPACE.sub("\n", text)
     return text.strip(" ")

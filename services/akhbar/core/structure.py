@@ -95,8 +95,21 @@ class _Deduper:
                 return True
         return False
 
+    def _remember(self, sentences: list[str], keys: list[str]) -> None:
+        for key in keys:
+            is_long = key.count(" ") + 1 >= MIN_SENTENCE_WORDS
+            (self.seen_long if is_long else self.seen_short).add(key)
+        if keys and keys[-1] and not sentences[-1].endswith(_CLOSED):
+            self.open_by_first_word.setdefault(keys[-1].partition(" ")[0], set()).add(keys[-1])
+
     def filter(self, sentences: list[str], keys: list[str]) -> list[str]:
         """Return the sentences that are not repeats (may be empty)."""
+        opens = self.open_by_first_word
+        if not any(key in self.seen_long or key in self.seen_short
+                   or (opens and key.partition(" ")[0] in opens) for key in keys):
+            # the common case: nothing in this paragraph was seen before
+            self._remember(sentences, keys)
+            return sentences
         long = [key.count(" ") + 1 >= MIN_SENTENCE_WORDS for key in keys]
         drop = [is_long and self._seen(key) for is_long, key in zip(long, keys, strict=True)]
         for i, key in enumerate(keys):
@@ -104,10 +117,7 @@ class _Deduper:
                 continue
             beside = (i > 0 and drop[i - 1]) or (i + 1 < len(keys) and drop[i + 1])
             drop[i] = beside or not any(long)
-        for is_long, key in zip(long, keys, strict=True):
-            (self.seen_long if is_long else self.seen_short).add(key)
-        if keys and keys[-1] and not sentences[-1].endswith(_CLOSED):
-            self.open_by_first_word.setdefault(keys[-1].partition(" ")[0], set()).add(keys[-1])
+        self._remember(sentences, keys)
         kept = [s for s, dropped in zip(sentences, drop, strict=True) if not dropped]
         self.dropped_chars += sum(len(s) for s, d in zip(sentences, drop, strict=True) if d)
         return kept
