@@ -181,16 +181,23 @@ def print_report(corpus: Corpus, outcomes: dict[str, Counter[str]], options: dic
     jaccards = true_jaccard(corpus, int(options.get("shingle_words", 3)))
     expect = {c.kind: c.expect for c in corpus.cases} | {"original": "unique"}
     print(f"options={options} originals={len(corpus.originals)} cases={len(corpus.cases)}")
-    print(f"{'kind':24} {'expect':7} {'n':>4} {'rate':>6} {'exact':>5} {'near':>5} {'uniq':>5}"
-          f" {'J min':>6} {'J med':>6} {'J max':>6}")
+    print("rate = recall for copies, share left unique for negatives; prec = right original"
+          " among flagged; J = true shingle Jaccard to the source")
+    print(f"{'kind':22} {'expect':6} {'n':>4} {'rate':>6} {'prec':>5} {'exact':>5} {'near':>5}"
+          f" {'uniq':>5} {'J min':>6} {'J med':>6} {'J max':>6}")
     for kind, counts in outcomes.items():
-        good = counts["tp"] + counts["tn"]
-        n = good + counts["fn"] + counts["fp"] + counts["wrong"]
-        js = jaccards.get(kind, [0.0])
-        print(f"{kind:24} {expect[kind]:7} {n:4d} {good / n:6.3f} {counts['status_exact']:5d}"
-              f" {counts['status_near']:5d} {counts['status_unique']:5d}"
-              f" {min(js):6.3f} {statistics.median(js):6.3f} {max(js):6.3f}")
+        print(_row(kind, expect[kind], counts, jaccards.get(kind, [0.0])))
     print({k: round(v, 4) for k, v in summary(outcomes, corpus).items()})
+
+
+def _row(kind: str, expect: str, counts: Counter[str], js: list[float]) -> str:
+    good = counts["tp"] + counts["tn"]
+    n = good + counts["fn"] + counts["fp"] + counts["wrong"]
+    flagged = counts["tp"] + counts["wrong"]
+    prec = f"{counts['tp'] / flagged:5.3f}" if expect != "unique" and flagged else "    -"
+    statuses = " ".join(f"{counts['status_' + s]:5d}" for s in ("exact", "near", "unique"))
+    return (f"{kind:22} {expect:6} {n:4d} {good / n:6.3f} {prec} {statuses}"
+            f" {min(js):6.3f} {statistics.median(js):6.3f} {max(js):6.3f}")
 
 
 def main(argv: Iterable[str] | None = None) -> None:

@@ -163,3 +163,14 @@ def test_public_surface_is_what_the_worker_imports() -> None:
     assert set(dedup.__all__) == {"ALGORITHM_VERSION", "Deduper", "Status", "Verdict",
                                   "content_hash"}
     assert all(hasattr(dedup, name) for name in dedup.__all__)
+
+
+def test_known_id_whose_new_text_copies_another_keeps_its_stored_state() -> None:
+    deduper, _, signatures = make()
+    deduper.check("a", article(1), 0.0)
+    deduper.check("b", article(2), 1.0)
+    stored = dict(signatures["a"])
+    verdict = deduper.check("a", edited(article(2)), 2.0)
+    assert verdict.status == "near" and verdict.duplicate_of == "b"
+    assert signatures["a"] == stored and deduper.indexed_count() == 2
+    assert deduper.check("c", edited(article(1), every=50), 3.0).duplicate_of == "a"

@@ -74,3 +74,13 @@ def test_band_index_finds_sharers_and_forgets_removed_ids() -> None:
     index.remove("a", [1, 2])
     index.remove("c", [4, 3])
     assert index.candidates([1, 2]) == set() and list(index.bucket_sizes()) == []
+
+
+def test_claim_adds_and_returns_the_other_members() -> None:
+    index = BandIndex(bands=3)
+    assert index.claim("a", [1, 2, 3]) == set()
+    assert index.claim("b", [1, 5, 3]) == {"a"}
+    assert index.claim("c", [1, 6, 7]) == {"a", "b"}
+    assert index.candidates([9, 9, 3]) == {"a", "b"}
+    index.remove("c", [1, 6, 7])
+    assert len(index) == 2 and index.candidates([1, 6, 7]) == {"a", "b"}

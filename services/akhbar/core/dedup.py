@@ -97,13 +97,11 @@ class Deduper:
                 return _UNIQUE  # a re-delivery of the original is not its own copy
             return Verdict("exact", seen["id"], 1.0)
         sig = utf8_signature(utf8, num_perm=self.num_perm, shingle_words=self.shingle_words)
-        keys = None
         if sig is not None:
-            keys = band_keys(sig, self.bands)
-            best = self._best_match(article_id, sig, index.candidates(keys), cutoff)
-            if best is not None:
-                return Verdict("near", best[0], best[1])
-        self._remember(article_id, digest, sig, keys, now)
+            near = self._near_or_indexed(index, article_id, sig, cutoff)
+            if near is not None:
+                return near
+        self._remember(article_id, digest, sig, now)
         return _UNIQUE
 
     def expire(self, now: float) -> int:
@@ -130,6 +128,26 @@ class Deduper:
         """Return how many signatures the near-duplicate index holds (a gauge)."""
         return len(self._loaded_index())
 
+    def _near_or_indexed(
+        self, index: BandIndex, article_id: str, sig: list[int], cutoff: float
+    ) -> Verdict | None:
+        """Return a near verdict, or ``None`` with ``article_id`` left in the buckets.
+
+        The buckets are claimed while looking (one dict access per band instead of two)
+        and released again if the article turns out to be a copy.
+        """
+        keys = band_keys(sig, self.bands)
+        previous = self._signatures.get(article_id)
+        if previous is not None:  # the same id again with other text: replace its buckets
+            self._unindex(index, article_id, previous)
+        best = self._best_match(article_id, sig, index.claim(article_id, keys), cutoff)
+        if best is None:
+            return None
+        index.remove(article_id, keys)
+        if previous is not None:  # a copy does not change what is stored
+            self._reindex(index, article_id, previous)
+        return Verdict("near", best[0], best[1])
+
     def _best_match(
         self, article_id: str, sig: list[int], candidates: set[str], cutoff: float
     ) -> tuple[str, float] | None:
@@ -145,31 +163,23 @@ class Deduper:
                 best = (candidate, similarity)
         return best
 
-    def _remember(
-        self,
-        article_id: str,
-        digest: str,
-        sig: list[int] | None,
-        keys: list[int] | None,
-        now: float,
-    ) -> None:
-        """Store a unique article in both mappings, the buckets and the expiry queues."""
+    def _remember(self, article_id: str, digest: str, sig: list[int] | None, now: float) -> None:
+        """Store a unique article in both mappings and the expiry queues (buckets: claimed)."""
         self._hashes[digest] = {"id": article_id, "ts": now}
         heapq.heappush(self._hash_expiry, (now, digest))
-        if sig is None or keys is None:
-            return
-        index = self._loaded_index()
-        previous = self._signatures.get(article_id)
-        if previous is not None:  # the same id again with different text: replace it
-            self._unindex(index, article_id, previous)
-        self._signatures[article_id] = {"sig": sig, "algo": self.algorithm, "ts": now}
-        heapq.heappush(self._sig_expiry, (now, article_id))
-        index.add(article_id, keys)
+        if sig is not None:
+            self._signatures[article_id] = {"sig": sig, "algo": self.algorithm, "ts": now}
+            heapq.heappush(self._sig_expiry, (now, article_id))
 
     def _unindex(self, index: BandIndex, article_id: str, entry: Any) -> None:
         """Take a stored signature out of the buckets, if it was ever put there."""
         if entry["algo"] == self.algorithm:
             index.remove(article_id, band_keys(entry["sig"], self.bands))
+
+    def _reindex(self, index: BandIndex, article_id: str, entry: Any) -> None:
+        """Put a stored signature back in the buckets, if it belongs there."""
+        if entry["algo"] == self.algorithm:
+            index.add(article_id, band_keys(entry["sig"], self.bands))
 
     def _loaded_index(self) -> BandIndex:
         """Build the buckets and expiry queues from the mappings on first use."""
@@ -179,7 +189,7 @@ class Deduper:
         for article_id, entry in self._signatures.items():
             self._sig_expiry.append((entry["ts"], article_id))
             if entry["algo"] == self.algorithm:
-                index.add(article_id, band_keys(entry["sig"], self.bands))
+                self._reindex(index, article_id, entry)
         self._hash_expiry.extend((entry["ts"], digest) for digest, entry in self._hashes.items())
         heapq.heapify(self._sig_expiry)
         heapq.heapify(self._hash_expiry)

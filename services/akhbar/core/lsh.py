@@ -35,6 +35,26 @@ class BandIndex:
                 members.append(article_id)
         self._size += 1
 
+    def claim(self, article_id: str, keys: Sequence[int]) -> set[str]:
+        """Add ``article_id`` like :meth:`add` and return the other ids already there.
+
+        One dict access per band: on a large index those accesses are cache misses and
+        were a quarter of the cost of a check when done twice (query, then add).
+        """
+        found: set[str] = set()
+        for buckets, key in zip(self._bands, keys, strict=True):
+            members = buckets.setdefault(key, article_id)
+            if members == article_id:
+                continue
+            if isinstance(members, str):
+                buckets[key] = [members, article_id]
+                found.add(members)
+            else:
+                found.update(members)
+                members.append(article_id)
+        self._size += 1
+        return found
+
     def remove(self, article_id: str, keys: Sequence[int]) -> None:
         """Take ``article_id`` out of the buckets it was added to with the same keys."""
         for buckets, key in zip(self._bands, keys, strict=True):
