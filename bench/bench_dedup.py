@@ -16,11 +16,9 @@ import random
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -51,32 +49,6 @@ def copy_of(text: str, rng: random.Random) -> str:
     return " ".join("تعديل" if rng.random() < 1 / 30 else w for w in words)
 
 
-class JsonStore(MutableMapping[str, Any]):
-    """Values kept as JSON bytes, like the worker's rocksdict-backed tables keep them.
-
-    With plain dicts the 100k stored signatures are ~13M Python objects that the garbage
-    collector keeps walking; the worker's tables hold bytes outside the Python heap.
-    """
-
-    def __init__(self) -> None:
-        self._data: dict[str, bytes] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        return orjson.loads(self._data[key])
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self._data[key] = orjson.dumps(value)
-
-    def __delitem__(self, key: str) -> None:
-        del self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-
 def timed(label: str, items: list[tuple[str, str]], check: Callable[[str, str], Any]) -> None:
     """Print wall-clock and CPU-time rates: the CPU rate is what one idle core would do."""
     verdicts: Counter[str] = Counter()
@@ -94,8 +66,9 @@ def main() -> None:
     parser.add_argument("--index-size", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--store", choices=("json", "dict"), default="json",
-                        help="mappings holding JSON bytes (like the worker) or plain dicts")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() after filling: the worker's tables keep values in"
+                        " rocksdb, not as millions of Python objects the collector walks")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     sentences = plain(read_anercorp())
@@ -106,13 +79,12 @@ def main() -> None:
               else next(source)) for i in range(args.queries)]
     words = sum(len(t.split()) for _, t in fresh) / len(fresh)
     print(f"python {sys.version.split()[0]}, {args.index_size} indexed, {words:.0f} words/article,"
-          f" store={args.store}")
+          f" gc_freeze={args.gc_freeze}")
 
     gc.collect()
     before = rss_bytes()
-    store = JsonStore if args.store == "json" else dict
-    hashes: MutableMapping[str, Any] = store()
-    signatures: MutableMapping[str, Any] = store()
+    hashes: dict[str, Any] = {}
+    signatures: dict[str, Any] = {}
     deduper = Deduper(hashes=hashes, signatures=signatures)
     timed("fill index", filler, lambda i, t: deduper.check(i, t, 0.0))
     gc.collect()
@@ -129,6 +101,8 @@ def main() -> None:
           f"(buckets + expiry queues): {(rss_bytes() - filled) / 2**20:.0f} MiB")
     del restarted
     gc.collect()
+    if args.gc_freeze:
+        gc.freeze()
 
     timed("check new (match form given)", fresh, lambda i, t: deduper.check(i, t, 1.0))
     timed("check 20% copies (match form given)", mixed, lambda i, t: deduper.check(i, t, 2.0))
