@@ -111,3 +111,11 @@ def test_hostile_megabyte_finishes(name: str) -> None:
     assert must_contain is not None
     assert must_contain in result.text
     assert len(result.text) <= len(body) + len(body) // 2
+
+
+@pytest.mark.parametrize("body", ["ا،\n.ا", "ا،\n،ا", "قال،\n\"نعم\"", "أولا،\n…ثانيا"])
+def test_joined_lines_are_tidy_at_once(body: str) -> None:
+    """A line ending in a comma continues on the next: the join itself must be tidy."""
+    first = clean_article(title="", body=body)
+    assert clean_article(title="", body=first.text).text == first.text
+    assert "\n" not in first.text

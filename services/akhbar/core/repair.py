@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["STRAY_LETTERS", "repair_text"]
+__all__ = ["STRAY_LETTERS", "repair_text", "tidy_punctuation"]
 
 _NEWLINES = (("\r\n", "\n"), ("\r", "\n"), ("\u2028", "\n"), ("\u2029", "\n"),
              ("\u0085", "\n"), ("\f", "\n"), ("\v", "\n"))
@@ -132,7 +132,7 @@ def _space_after_marks(text: str) -> str:
     return text
 
 
-def _tidy_punctuation(text: str) -> str:
+def tidy_punctuation(text: str) -> str:
     """No space before marks, ellipsis for dot runs, no doubled marks, space after marks."""
     text = _replace_all(text, _SPACED_PUNCT)
     text = _collapse(text, _DOTS_PAIRS)
@@ -151,9 +151,10 @@ def repair_text(text: str, removed: dict[str, int]) -> str:
         text = _replace_all(text, _QUOTES)
         if _OUTSIDE_FAST.search(text):  # still some: maybe presentation forms
             text = _unfold_presentation_forms(text)
-    text = _split_stray_separators(text, removed)
+    text = _replace_all(_collapse(text, _SPACE_PAIRS_RUN), _SPACED_PUNCT)  # stray rules see
+    text = _split_stray_separators(text, removed)  # the final spacing around marks
     if "ـ" in text:
         text = _tidy_tatweel(text)
     text = _collapse(text, _SPACE_PAIRS_RUN)
-    text = _tidy_punctuation(text)
+    text = tidy_punctuation(text)
     return text.strip(" ")

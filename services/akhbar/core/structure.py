@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from akhbar.core.keys import plain_keys, plain_words
+from akhbar.core.repair import tidy_punctuation
 
 __all__ = ["dedup_paragraphs", "drop_headline_repeat", "split_paragraphs"]
 
@@ -42,7 +43,7 @@ def split_paragraphs(text: str, removed: dict[str, int]) -> list[str]:
             _bump(removed, "separators")
             joinable = False
         elif joinable:
-            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+            paragraphs[-1] = tidy_punctuation(f"{paragraphs[-1]} {line}")
             joinable = line.endswith(_CONTINUES)
         else:
             paragraphs.append(line)
