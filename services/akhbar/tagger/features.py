@@ -7,30 +7,50 @@ of strings, the fastest input python-crfsuite accepts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from akhbar.tagger.gazetteer import Gazetteer, GazMatch, load_gazetteer
 from akhbar.tagger.lexicon import EMPTY_LEXICON, Lexicon, build_lexicon
 from akhbar.tagger.tokens import is_word, strip_article
 
-_PAD = ("<s>", "<s>", "O", "", "")
+_CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    """Everything the features need to know about one word, computed once per word."""
+
+    stem: str
+    given: str
+    name_type: str
+    cue: str
+    own: tuple[str, ...]
+
+
+_PAD_INFO = WordInfo("<s>", "", "", "", ())
+_PAD = ("<s>", "O", _PAD_INFO)
 
 
 def _shape(word: str, stem: str) -> str:
     if not is_word(word):
         return "punct"
-    if any(c.isdigit() for c in word):
+    if _DIGITS.search(word):
         return "num"
     if word.isascii():
         return "latin"
     return f"len{min(len(stem), 8)}"
 
 
-def _own(word: str, stem: str, gaz: str) -> list[str]:
-    """Features that describe the token itself."""
+_DIGITS = re.compile(r"\d")
+
+
+def word_info(word: str, lexicon: Lexicon) -> WordInfo:
+    """Features describing the word itself, plus the lexicon facts its neighbours use."""
+    stem = strip_article(word)
     clitics = word[: len(word) - len(stem)] if stem != word else "-"
-    return [
+    own = (
         "bias",
         "w=" + word,
         "s=" + stem,
@@ -42,46 +62,45 @@ def _own(word: str, stem: str, gaz: str) -> list[str]:
         "x3=" + word[-3:],
         "cl=" + clitics,
         "sh=" + _shape(word, stem),
-        "g=" + gaz,
-    ]
-
-
-def _info(word: str, gaz: str, lexicon: Lexicon) -> tuple[str, str, str, str, str]:
-    stem = strip_article(word)
+    )
     given = "fn" if lexicon.given_name(stem) else ""
-    return word, stem, gaz, given, lexicon.name_word_type(stem)
+    return WordInfo(stem, given, lexicon.name_word_type(stem), lexicon.cue(stem), own)
 
 
 def sentence_features(
-    words: Sequence[str], gaz_labels: Sequence[str], lexicon: Lexicon
+    words: Sequence[str], gaz_labels: Sequence[str], infos: Sequence[WordInfo]
 ) -> list[list[str]]:
     """One feature list per token; ``gaz_labels`` are BIO labels from gazetteer matches."""
-    info = [_info(w, g, lexicon) for w, g in zip(words, gaz_labels, strict=True)]
-    padded = [_PAD, _PAD, *info, _PAD, _PAD]
+    padded = [_PAD, _PAD, *zip(words, gaz_labels, infos, strict=True), _PAD, _PAD]
     out: list[list[str]] = []
-    for i, (word, stem, gaz, given, name_type) in enumerate(info):
-        j = i + 2
-        prev, nxt = padded[j - 1], padded[j + 1]
-        feats = _own(word, stem, gaz)
-        feats += [
-            "w-1=" + prev[0],
-            "s-1=" + prev[1],
-            "g-1=" + prev[2],
-            "w+1=" + nxt[0],
-            "s+1=" + nxt[1],
-            "g+1=" + nxt[2],
-            "w-2=" + padded[j - 2][0],
-            "w+2=" + padded[j + 2][0],
-            "w-1|w=" + prev[0] + "|" + word,
-            "w|w+1=" + word + "|" + nxt[0],
-            "fn=" + given,
-            "fn-1=" + prev[3],
-            "fn+1=" + nxt[3],
-            "nt=" + name_type,
-            "nt-1=" + prev[4],
-            "nt+1=" + nxt[4],
-        ]
-        out.append(feats)
+    for j in range(2, len(padded) - 2):
+        word, gaz, info = padded[j]
+        (pw, pg, pi), (nw, ng, ni) = padded[j - 1], padded[j + 1]
+        out.append(
+            [
+                *info.own,
+                "g=" + gaz,
+                "w-1=" + pw,
+                "s-1=" + pi.stem,
+                "g-1=" + pg,
+                "w+1=" + nw,
+                "s+1=" + ni.stem,
+                "g+1=" + ng,
+                "w-2=" + padded[j - 2][0],
+                "w+2=" + padded[j + 2][0],
+                "w-1|w=" + pw + "|" + word,
+                "w|w+1=" + word + "|" + nw,
+                "fn=" + info.given,
+                "fn-1=" + pi.given,
+                "fn+1=" + ni.given,
+                "nt=" + info.name_type,
+                "nt-1=" + pi.name_type,
+                "nt+1=" + ni.name_type,
+                "cue-1=" + pi.cue,
+                "cue-2=" + padded[j - 2][2].cue,
+                "cue+1=" + ni.cue,
+            ]
+        )
     return out
 
 
@@ -91,6 +110,7 @@ class Knowledge:
 
     gazetteer: Gazetteer
     lexicon: Lexicon
+    _infos: dict[str, WordInfo] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def shipped(cls) -> Knowledge:
@@ -106,7 +126,15 @@ class Knowledge:
         """Gazetteer matches and the CRF feature lists for one token sequence."""
         matches = self.gazetteer.find(words)
         labels = gazetteer_labels(len(words), matches)
-        return matches, sentence_features(words, labels, self.lexicon)
+        return matches, sentence_features(words, labels, [self._info(w) for w in words])
+
+    def _info(self, word: str) -> WordInfo:
+        info = self._infos.get(word)
+        if info is None:
+            if len(self._infos) > _CACHE_LIMIT:
+                self._infos.clear()  # bounded memory in a long-running worker
+            info = self._infos[word] = word_info(word, self.lexicon)
+        return info
 
 
 def gazetteer_labels(size: int, matches: Sequence[GazMatch]) -> list[str]:

@@ -51,16 +51,34 @@ class Gazetteer:
     """Longest-match lookup of known names in a token sequence."""
 
     def __init__(self, entries: Iterable[GazEntry]) -> None:
-        self._index: dict[str, list[tuple[tuple[str, ...], GazEntry]]] = {}
+        keyed = (
+            (name_key(name), entry)
+            for entry in entries
+            for name in (entry.canonical, *entry.variants)
+        )
+        self._index = self._build(keyed)
+
+    @classmethod
+    def from_keys(cls, keyed: Iterable[tuple[tuple[str, ...], GazEntry]]) -> Gazetteer:
+        """A gazetteer over names already in match-form words (no re-normalising)."""
+        gazetteer = cls(())
+        gazetteer._index = cls._build(keyed)
+        return gazetteer
+
+    @staticmethod
+    def _build(
+        keyed: Iterable[tuple[tuple[str, ...], GazEntry]],
+    ) -> dict[str, list[tuple[tuple[str, ...], GazEntry]]]:
+        """Index by first word; longest names first so the first hit is the longest."""
+        index: dict[str, list[tuple[tuple[str, ...], GazEntry]]] = {}
         seen: set[tuple[str, ...]] = set()
-        for entry in entries:
-            for name in (entry.canonical, *entry.variants):
-                key = name_key(name)
-                if key and key not in seen:
-                    seen.add(key)
-                    self._index.setdefault(key[0], []).append((key[1:], entry))
-        for candidates in self._index.values():
+        for key, entry in keyed:
+            if key and key not in seen:
+                seen.add(key)
+                index.setdefault(key[0], []).append((key[1:], entry))
+        for candidates in index.values():
             candidates.sort(key=lambda item: -len(item[0]))
+        return index
 
     def __len__(self) -> int:
         return sum(len(c) for c in self._index.values())

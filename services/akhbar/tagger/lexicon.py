@@ -16,6 +16,17 @@ from akhbar.tagger.tokens import strip_article
 FIRST_NAMES_PATH = DATA_DIR / "first_names.txt"
 _MIN_NAME_WORD = 3
 
+# Words that announce a person's name in news prose (stems: clitics and ال removed).
+_TITLES = (
+    "رييس رييسه وزير وزيره سيد سيده شيخ امير اميره ملك ملكه عاهل مستشار مستشاره جنرال "
+    "عقيد عميد لواء نايب نايبه سفير سفيره دكتور مدير مديره زعيم قايد امين مبعوث موفد "
+    "متحدث متحدثه ناطق ناطقه مساعد مساعده مندوب نجم لاعب مدرب كاتب روايي فنان شاعر "
+    "مطران بابا امام حاخام قاضي محامي مراسل"
+)
+_SPEECH = "قال قالت اضاف اضافت اكد اكدت اعلن اعلنت صرح صرحت اوضح اوضحت اشار اشارت ذكر ذكرت"
+TITLE_WORDS = frozenset(match_form(w) for w in _TITLES.split())
+SPEECH_WORDS = frozenset(match_form(w) for w in _SPEECH.split())
+
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
@@ -26,6 +37,13 @@ class Lexicon:
 
     def given_name(self, stem: str) -> bool:
         return stem in self.first_names
+
+    @staticmethod
+    def cue(stem: str) -> str:
+        """``"title"`` or ``"speech"`` for words that tend to sit next to a name."""
+        if stem in TITLE_WORDS:
+            return "title"
+        return "speech" if stem in SPEECH_WORDS else ""
 
     def name_word_type(self, stem: str) -> str:
         """``"PER"``, ``"LOC+ORG"``, ... or ``""`` for a word in no known name."""

@@ -17,6 +17,11 @@ from akhbar.tagger.model import CrfModel
 from akhbar.tagger.tokens import ARTICLE, clitic_readings, strip_article
 
 _NISBA_ENDINGS = ("يون", "يين", "يه", "ي")
+# Generic place nouns ("the city", "the countryside"): never a name on their own.
+_GENERIC_WORDS = (
+    "مدينه بلده قريه ريف منطقه عاصمه بلاد دوله شارع حي مخيم محافظه اقليم ولايه دار شعب"
+)
+_GENERIC_HEADS = frozenset(_GENERIC_WORDS.split())
 _MIN_SURNAME = 3
 
 
@@ -39,27 +44,58 @@ def _key(words: Sequence[str], first: int, end: int, skip: int) -> tuple[str, ..
     return (head, *words[first + 1 : end])
 
 
-def _clitic_skip(word: str, known: set[str], gazetteer: Gazetteer) -> int:
-    """Chars of proclitic to leave out of a model span (0 when unsure: واشنطن stays whole)."""
-    for skip, form in clitic_readings(word)[1:]:
+def _clitic_skip(word: str, knowledge: Knowledge, doc_words: set[str]) -> int:
+    """Chars of proclitic to leave out of a model span.
+
+    Article readings (وال، بال، لل) and readings whose rest is a known name are taken.
+    The conjunction و is also dropped before an unknown name unless the whole word is a
+    known name (وليد، واشنطن); ف/ب/ل/ك stay unless confirmed (فرهات، بلير).
+    """
+    readings = clitic_readings(word)[1:]
+    for skip, form in readings:
         if form.startswith(ARTICLE) and len(form) > len(ARTICLE) + 1:
             return skip
-        if form in known or gazetteer.starts_name(form):
+        if form in doc_words or _known(form, knowledge):
             return skip
+    if word.startswith("و") and len(word) > _MIN_SURNAME and not _known(word, knowledge):
+        return 1
     return 0
 
 
-def _is_nisba(words: Sequence[str], first: int, end: int, gazetteer: Gazetteer) -> bool:
-    """A lone adjective of origin (السوري، الروسية) whose base is a known place."""
-    if end - first != 1 or strip_article(words[first]) == words[first]:
+def _known(word: str, knowledge: Knowledge) -> bool:
+    lexicon = knowledge.lexicon
+    return (
+        knowledge.gazetteer.starts_name(word)
+        or lexicon.given_name(word)
+        or bool(lexicon.name_word_type(word))
+    )
+
+
+def _is_nisba(word: str, gazetteer: Gazetteer) -> bool:
+    """An adjective of origin (السوري، الروسية) whose base is a known place."""
+    stem = strip_article(word)
+    if stem == word:
         return False
-    stem = strip_article(words[first])
     for ending in _NISBA_ENDINGS:
         base = stem[: -len(ending)]
         if stem.endswith(ending) and len(base) >= 2:
             forms = (base, base + "ا", base + "يا", ARTICLE + base)
             return any(gazetteer.starts_name(f) for f in forms)
     return False
+
+
+def _generic(span: Sequence[str]) -> bool:
+    """A head noun alone or with adjectives only (الريف الشرقي): a description, not a name."""
+    if strip_article(span[0]) not in _GENERIC_HEADS:
+        return False
+    return all(strip_article(w).endswith(("ي", "يه")) for w in span[1:])
+
+
+def _trim_nisba(words: Sequence[str], first: int, end: int, gazetteer: Gazetteer) -> int:
+    """Leading nisba words are not part of a model span (الرئيس الغاني X Y -> X Y)."""
+    while first < end and _is_nisba(words[first], gazetteer):
+        first += 1
+    return first
 
 
 def find_mentions(
@@ -82,14 +118,16 @@ def find_mentions(
     ]
     taken = {i for m in mentions for i in range(m.first, m.end)}
     labels = model.predict(features)
-    known = set(words)
+    doc_words = set(words)
     for first, end, kind in bio_spans(labels):
-        if taken.intersection(range(first, end)) or _is_nisba(words, first, end, gazetteer):
+        first = _trim_nisba(words, first, end, gazetteer)
+        if first == end or taken.intersection(range(first, end)) or _generic(words[first:end]):
             continue
-        skip = _clitic_skip(words[first], known, gazetteer)
+        skip = _clitic_skip(words[first], knowledge, doc_words)
         key = _key(words, first, end, skip)
         mentions.append(Mention(first, end, skip, _entity_type(kind), key, None, "model"))
         taken.update(range(first, end))
+    mentions = _link_short_forms(mentions)
     if propagate:
         mentions += propagated(words, mentions, taken)
     return sorted(mentions, key=lambda m: m.first)
@@ -103,21 +141,42 @@ def _entity_type(kind: str) -> EntityType:
     return "LOC"
 
 
+def _link_short_forms(mentions: list[Mention]) -> list[Mention]:
+    """A model mention that is a found person's surname (هاموند) takes that person's name."""
+    surnames = {
+        m.key[-1]: m for m in mentions if m.type == "PER" and len(m.key) > 1 and m.origin is None
+    }
+    linked: list[Mention] = []
+    for m in mentions:
+        full = surnames.get(m.key[-1]) if len(m.key) == 1 and m.entry is None else None
+        if full is not None and full.key != m.key:
+            m = Mention(m.first, m.end, m.skip, full.type, m.key, full.entry, m.source, full.key)
+        linked.append(m)
+    return linked
+
+
+def _surname_can_stand_alone(mention: Mention) -> bool:
+    """A known person's last name (الأسد) may; a model guess ending in ال + noun may not."""
+    if mention.type != "PER" or len(mention.key) < 2 or mention.origin is not None:
+        return False
+    return mention.entry is not None or not mention.key[-1].startswith(ARTICLE)
+
+
 def propagated(words: Sequence[str], mentions: list[Mention], taken: set[int]) -> list[Mention]:
     """Other occurrences of names already found (and a person's surname alone)."""
     origins: dict[str, int] = {}
-    entries: list[GazEntry] = []
+    entries: list[tuple[tuple[str, ...], GazEntry]] = []
     for index, mention in enumerate(mentions):
         keys = [mention.key]
-        if mention.type == "PER" and len(mention.key) > 1:
+        if _surname_can_stand_alone(mention):
             keys.append(mention.key[-1:])
         for key in keys:
             name = " ".join(key)
             if name not in origins and len(name) >= _MIN_SURNAME:
                 origins[name] = index
-                entries.append(GazEntry(name, mention.type, None, ()))
+                entries.append((key, GazEntry(name, mention.type, None, ())))
     found: list[Mention] = []
-    for m in Gazetteer(entries).find(words):
+    for m in Gazetteer.from_keys(entries).find(words):
         if taken.intersection(range(m.first, m.end)):
             continue
         origin = mentions[origins[m.entry.canonical]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PUNCTUATION = ".,;:!?\"'()[]{}<>/\\|*#@&%+=~^`…–—-_•·،؛؟"
 _TOKEN_RE = re.compile(r"[^\s" + re.escape(PUNCTUATION) + r"]+|[" + re.escape(PUNCTUATION) + r"]")
@@ -45,7 +46,8 @@ def tokenize(match: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(match)]
 
 
-def clitic_readings(word: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=100_000)
+def clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
     """Ways to read ``word`` as clitics + name: ``(chars to skip, name form)``.
 
     The first reading is the word itself. ``لل`` + X reads as the name ``الX`` whose
@@ -62,9 +64,10 @@ def clitic_readings(word: str) -> list[tuple[int, str]]:
         if clitic.endswith("ل") and rest.startswith("ل") and len(rest) > _MIN_STEM:
             readings.append((len(clitic) + 1, ARTICLE + rest[1:]))
         readings.append((len(clitic), rest))
-    return readings
+    return tuple(readings)
 
 
+@lru_cache(maxsize=100_000)
 def strip_article(word: str) -> str:
     """The word without clitics + article (وال، بال، لل...): the stem features look at."""
     for clitic in ("", *CLITICS):
