@@ -38,7 +38,7 @@ def prometheus_tool(name: str) -> Path:
     found = shutil.which(name)
     if found is None:
         result = subprocess.run([str(REPO / "scripts" / "prometheus-local"), "install"],
-                                capture_output=True, text=True, timeout=900, check=False)
+                                capture_output=True, text=True, timeout=540, check=False)
         found = shutil.which(name)
         if found is None:
             pytest.fail(f"{name} not found and `scripts/prometheus-local install` did not "
