@@ -13,12 +13,12 @@ import threading
 import unicodedata
 from functools import cache
 
-from akhbar.core.normalize import display_span, match_with_offsets
+from akhbar.core.normalize import match_with_offsets
 from akhbar.tagger.entity import Entity
 from akhbar.tagger.features import Knowledge
 from akhbar.tagger.model import CrfModel
 from akhbar.tagger.pipeline import Mention, find_mentions
-from akhbar.tagger.tokens import ARTICLE, Token, tokenize
+from akhbar.tagger.tokens import ARTICLE, DisplayToken, display_tokens
 
 _TATWEEL = "\u0640"
 
@@ -47,11 +47,10 @@ class Tagger:
 
     def tag(self, display_text: str) -> list[Entity]:
         """Entities in ``display_text``, in order, with ``display[start:end] == text``."""
-        match, starts = match_with_offsets(display_text)
-        tokens = tokenize(match)
+        tokens = display_tokens(display_text)
         with self._lock:
-            mentions = find_mentions([t.text for t in tokens], self.knowledge, self.model)
-        spans = [self._display_span(display_text, starts, tokens, m) for m in mentions]
+            mentions = find_mentions([t.word for t in tokens], self.knowledge, self.model)
+        spans = [self._display_span(display_text, tokens, m) for m in mentions]
         by_key: dict[tuple[str, ...], str] = {}
         for mention, (start, end) in zip(mentions, spans, strict=True):
             if mention.origin is None:
@@ -70,13 +69,14 @@ class Tagger:
 
     @staticmethod
     def _display_span(
-        display: str, starts: list[int], tokens: list[Token], mention: Mention
+        display: str, tokens: list[DisplayToken], mention: Mention
     ) -> tuple[int, int]:
-        first = tokens[mention.first].start + mention.skip
-        start, end = display_span(starts, first, tokens[mention.end - 1].end)
-        while end < len(display) and _is_mark(display[end]):
-            end += 1  # keep a final vowel mark or tatweel with its letter
-        return start, end
+        first = tokens[mention.first]
+        start = first.start
+        if mention.skip:
+            _, starts = match_with_offsets(display[first.start : first.end])
+            start += starts[mention.skip]
+        return start, tokens[mention.end - 1].end
 
     @staticmethod
     def _canonical(mention: Mention, surface: str) -> str:

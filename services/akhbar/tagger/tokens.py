@@ -11,8 +11,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from akhbar.core.normalize import match_form
+
 PUNCTUATION = ".,;:!?\"'()[]{}<>/\\|*#@&%+=~^`…–—-_•·،؛؟"
 _TOKEN_RE = re.compile(r"[^\s" + re.escape(PUNCTUATION) + r"]+|[" + re.escape(PUNCTUATION) + r"]")
+
+# Display-side punctuation: everything the match form turns into PUNCTUATION, too.
+_DISPLAY_PUNCTUATION = PUNCTUATION + "«»“”„‟″‘’‚‛′٪٫٬"
+# Invisible format characters separate nothing and belong to no token.
+_FORMAT_CHARS = "\u200b\u200c\u200d\u200e\u200f\ufeff\u061c\u202a-\u202e\u2066-\u2069"
+_DISPLAY_TOKEN_RE = re.compile(
+    r"[^\s" + re.escape(_DISPLAY_PUNCTUATION) + _FORMAT_CHARS + r"]+"
+    r"|[" + re.escape(_DISPLAY_PUNCTUATION) + r"]"
+)
 
 # Proclitic letters, longest first, so وب is tried before و.
 CLITICS: tuple[str, ...] = (
@@ -39,6 +50,36 @@ class Token:
     text: str
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayToken:
+    """A token found in display text: its match-form ``word`` and display ``[start, end)``."""
+
+    word: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=200_000)
+def word_form(display_word: str) -> str:
+    """Match form of one display token (cached: news vocabulary repeats a lot)."""
+    return match_form(display_word).replace(" ", "")
+
+
+def display_tokens(display: str) -> list[DisplayToken]:
+    """Tokens of display text with their match forms; marks-only tokens are dropped.
+
+    Tokenising the display directly (diacritics and tatweel never split a token) avoids a
+    per-character offset map of the whole text: only the few spans that start after a
+    clitic need one, for their first token.
+    """
+    tokens = []
+    for m in _DISPLAY_TOKEN_RE.finditer(display):
+        word = word_form(m.group())
+        if word:
+            tokens.append(DisplayToken(word, m.start(), m.end()))
+    return tokens
 
 
 def tokenize(match: str) -> list[Token]:
