@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from akhbar.tagger import Entity, Tagger, default_tagger
 
@@ -61,3 +63,21 @@ def test_entity_to_dict_roundtrip(tagger: Tagger) -> None:
 def test_empty_and_punctuation_only(tagger: Tagger) -> None:
     assert tagger.tag("") == []
     assert tagger.tag(" ... ،؛ «» ") == []
+
+
+_MARKS = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u064b", "\u0640", "\u200f"]
+_PIECES = ["قال", "الرئيس", "بشار", "الأسد", "في", "دمشق", "وموسكو", "للأمم", "المتحدة",
+           "،", ".", "«", "»", "جنيف", "ستيفان", "دي", "ميستورا", "إن", "بالعراق", "2016"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25),
+    marks=st.lists(st.tuples(st.integers(0, 400), st.sampled_from(_MARKS)), max_size=12),
+)
+def test_offsets_invariant_under_marks(pieces: list[str], marks: list[tuple[int, str]]) -> None:
+    display = " ".join(pieces)
+    for position, mark in sorted(marks, reverse=True):
+        cut = position % (len(display) + 1)
+        display = display[:cut] + mark + display[cut:]
+    _check_invariant(display, default_tagger().tag(display))
