@@ -44,7 +44,7 @@ class Settings:
     data_dir: Path = Path("var")  # AKHBAR_DATA_DIR: worker state (rocksdict tables)
     http_host: str = "127.0.0.1"  # AKHBAR_HTTP_HOST: bind address of /metrics and health
     http_port: int = 0  # AKHBAR_HTTP_PORT: 0 = per-stage default (clean 9101 .. tag 9103)
-    max_record_bytes: int = 4_000_000  # AKHBAR_MAX_RECORD_BYTES: larger raw records are dead-lettered
+    max_record_bytes: int = 4_000_000  # AKHBAR_MAX_RECORD_BYTES: larger records dead-lettered
     max_body_bytes: int = 2_000_000  # AKHBAR_MAX_BODY_BYTES: larger bodies are dead-lettered
     dedup_threshold: float = 0.8  # AKHBAR_DEDUP_THRESHOLD: estimated Jaccard for near-duplicates
     dedup_window_seconds: float = 7 * 86400.0  # AKHBAR_DEDUP_WINDOW_SECONDS

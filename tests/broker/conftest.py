@@ -50,9 +50,9 @@ def _local_broker() -> str:
                           check=True).stdout.strip()
 
 
-async def _wait_for_metadata(bootstrap: str, timeout: float = 60.0) -> None:
+async def _wait_for_metadata(bootstrap: str, within: float = 60.0) -> None:
     """A concrete readiness signal: the broker answers a metadata request."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
         try:

@@ -27,9 +27,12 @@ SINKS: dict[Stage, tuple[TopicRole, ...]] = {
 
 
 def clean_processor(settings: Settings) -> Processor:
-    def process(value: bytes | None, _ts: float) -> list[Output]:
+    def process(value: bytes | None, ts: float) -> list[Output]:
         raw = decode(value, "raw_article", max_bytes=settings.max_record_bytes)
-        return [("clean", clean_stage(raw, max_body_bytes=settings.max_body_bytes))]
+        cleaned = clean_stage(raw, max_body_bytes=settings.max_body_bytes)
+        if cleaned["ingested_at"] is None:  # producers other than `akhbar push`
+            cleaned["ingested_at"] = ts  # the raw record's Kafka timestamp
+        return [("clean", cleaned)]
 
     return process
 
@@ -59,7 +62,8 @@ def dedup_processor(
         seen += 1
         if seen % 1000 == 0:
             deduper.expire(ts)
-            DEDUP_INDEX_SIZE.set(len(signatures))
+        if seen % 50 == 1:  # cheap (in-memory index), but no need on every record
+            DEDUP_INDEX_SIZE.set(deduper.indexed_count())
         return [(route, out)]
 
     return process

@@ -15,7 +15,7 @@ import faust
 
 from akhbar import __version__
 from akhbar.config import Settings, Stage, TopicRole
-from akhbar.core.errors import RejectedInput
+from akhbar.core.errors import REASONS, RejectedInput
 from akhbar.kafka.connection import faust_broker_url, faust_credentials
 from akhbar.kafka.dead_letter import Origin, dead_letter_headers
 from akhbar.logs import logging_config
@@ -24,6 +24,8 @@ from akhbar.metrics import (
     CONSUMED_BYTES,
     CONSUMER_LAG,
     DEAD_LETTERS,
+    DUPLICATES,
+    ENTITIES,
     PROCESSING_SECONDS,
     PRODUCED,
     WORKER_READY,
@@ -63,6 +65,7 @@ def build_app(settings: Settings, stage: Stage, health: HealthState) -> faust.Ap
         for role in (*processors.SINKS[stage], "dead-letter")
     }
     handle = _handler(settings, stage, process, sinks)
+    _zero_series(settings, stage)
 
     @app.agent(source, name=f"akhbar-{stage}")
     async def agent(stream: Any) -> None:
@@ -71,9 +74,28 @@ def build_app(settings: Settings, stage: Stage, health: HealthState) -> faust.Ap
 
     @app.timer(interval=2.0)  # type: ignore[untyped-decorator]
     async def watch() -> None:
-        await _refresh_health(app, stage, health, settings.bootstrap_servers)
+        await _refresh_health(app, stage, health, settings.bootstrap_servers,
+                              source=settings.topic(processors.SOURCE[stage]))
 
     return app
+
+
+def _zero_series(settings: Settings, stage: Stage) -> None:
+    """Create every known series at 0, so rate() sees the first increment too."""
+    CONSUMED.labels(stage=stage, topic=settings.topic(processors.SOURCE[stage]))
+    for role in (*processors.SINKS[stage], "dead-letter"):
+        PRODUCED.labels(stage=stage, topic=settings.topic(role))
+    for reason in REASONS:
+        DEAD_LETTERS.labels(stage=stage, reason=reason)
+    PROCESSING_SECONDS.labels(stage=stage)
+    CONSUMED_BYTES.labels(stage=stage)
+    WORKER_READY.labels(stage=stage).set(0)
+    if stage == "dedup":
+        for kind in ("exact", "near"):
+            DUPLICATES.labels(kind=kind)
+    if stage == "tag":
+        for entity_type in ("PER", "LOC", "ORG"):
+            ENTITIES.labels(type=entity_type)
 
 
 def _make_processor(settings: Settings, stage: Stage, app: faust.App) -> processors.Processor:
@@ -150,7 +172,7 @@ async def _broker_reachable(bootstrap: str) -> bool:
 
 
 async def _refresh_health(app: faust.App, stage: Stage, health: HealthState,
-                          bootstrap: str) -> None:
+                          bootstrap: str, *, source: str) -> None:
     """Ready = partitions assigned and the broker reachable; lag per partition."""
     consumer = app.consumer
     assignment = consumer.assignment()
@@ -160,6 +182,8 @@ async def _refresh_health(app: faust.App, stage: Stage, health: HealthState,
                      else "no partitions") + ("" if reachable else ", broker unreachable")
     WORKER_READY.labels(stage=stage).set(1 if health.ready else 0)
     for tp in assignment:
+        if tp.topic != source:  # Faust's changelog and assignor topics are not our lag
+            continue
         try:
             position = await asyncio.wait_for(consumer.position(tp), timeout=2.0)
             high = consumer.highwater(tp)
