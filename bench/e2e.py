@@ -190,8 +190,8 @@ class Seen:
 
 async def consume(settings: Settings, roles: tuple[TopicRole, ...], expected: int,
                   ready: asyncio.Event, *, from_beginning: bool, idle: float,
-                  latency: bool = False) -> Seen:
-    seen = Seen()
+                  latency: bool = False, seen: Seen | None = None) -> Seen:
+    seen = Seen() if seen is None else seen
     by_topic = {settings.topic(role): role for role in roles}
     async for message in tail(settings, roles=roles, from_beginning=from_beginning,
                               ready=ready, max_records=expected, idle_timeout=idle):
@@ -282,6 +282,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
+def _ms(seconds: float) -> str:
+    return "never (censored)" if seconds == float("inf") else f"{seconds * 1000:,.0f} ms"
+
+
 def new_settings(bootstrap: str, partitions: int, data_dir: Path, label: str) -> Settings:
     tag = uuid.uuid4().hex[:8]
     return Settings(bootstrap_servers=bootstrap, topic_prefix=f"bench{tag}{label}.",
@@ -334,15 +338,22 @@ async def phase_latency(args: argparse.Namespace, settings: Settings,
     count = int(rate * args.latency_seconds)
     records = make_records(count, args.seed + 1 + index, f"lat{index}")
     ready = asyncio.Event()
+    seen = Seen()
     collector = asyncio.create_task(consume(settings, OUTCOMES, count, ready,
                                             from_beginning=False, idle=args.drain_idle,
-                                            latency=True))
+                                            latency=True, seen=seen))
     await ready.wait()
     sent_for = await paced_push(settings, records, rate)
-    seen = await collector
+    await asyncio.wait({collector}, timeout=args.drain_max)
+    if not collector.done():  # the backlog would take too long: what is missing is censored
+        collector.cancel()
+        await asyncio.gather(collector, return_exceptions=True)
+    outputs = sum(seen.counts.values())
+    # an article still missing has a latency above anything measured: count it as infinite
+    censored = seen.latencies + [float("inf")] * (count - outputs)
     return {"offered_rate": rate, "sent": count, "send_seconds": sent_for,
-            "outputs": sum(seen.counts.values()), "enriched": len(seen.latencies),
-            **{f"p{q}": percentile(seen.latencies, q) for q in (50, 95, 99)},
+            "outputs": outputs, "enriched": len(seen.latencies),
+            **{f"p{q}": percentile(censored, q) for q in (50, 95, 99)},
             **{f"broker_p{q}": percentile(seen.broker_latencies, q) for q in (50, 95, 99)},
             "max": max(seen.latencies, default=float("nan"))}
 
@@ -417,9 +428,9 @@ def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, An
                   f"{args.latency_seconds:g} s ({lat['sent']} sent in "
                   f"{lat['send_seconds']:.1f} s, {lat['enriched']} enriched, "
                   f"{lat['outputs']} outputs in all): push→enriched received "
-                  f"p50 {lat['p50'] * 1000:,.0f} ms, p95 {lat['p95'] * 1000:,.0f} ms, "
-                  f"p99 {lat['p99'] * 1000:,.0f} ms, max {lat['max'] * 1000:,.0f} ms "
-                  f"(to the enriched CreateTime: p99 {lat['broker_p99'] * 1000:,.0f} ms)"]
+                  f"p50 {_ms(lat['p50'])}, p95 {_ms(lat['p95'])}, p99 {_ms(lat['p99'])}, "
+                  f"max received {_ms(lat['max'])} (to the enriched CreateTime: p99 "
+                  f"{_ms(lat['broker_p99'])})"]
     if len(scaling) == 2:
         lines += ["", f"scaling {scaling[0].name} → {scaling[1].name}: "
                   f"{scaling[0].rate:,.1f} → {scaling[1].rate:,.1f} articles/s "
@@ -475,6 +486,9 @@ def main() -> None:
     parser.add_argument("--latency-seconds", type=float, default=30.0, help="0 = skip")
     parser.add_argument("--drain-idle", type=float, default=20.0,
                         help="latency phase: stop waiting after this long without output")
+    parser.add_argument("--drain-max", type=float, default=120.0,
+                        help="latency phase: wait at most this long after the last send; "
+                             "articles still missing count as infinite latency")
     parser.add_argument("--scale-stage", default="auto", choices=("auto", *STAGES))
     parser.add_argument("--scale-articles", type=int, default=2000, help="0 = skip scaling")
     parser.add_argument("--seed", type=int, default=7)
