@@ -297,6 +297,33 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def in_process_costs(payloads: list[bytes], count: int) -> dict[str, float]:
+    """CPU ms per record of each stage's processor alone (decode, validate, stage, encode):
+    no Kafka, no Faust; the rest of a worker's CPU per record is the shell."""
+    from akhbar.records import encode
+    from akhbar.workers import processors
+
+    settings = Settings()
+    procs = {"clean": processors.clean_processor(settings),
+             "dedup": processors.dedup_processor(settings, {}, {}),
+             "tag": processors.tag_processor(settings)}
+    costs: dict[str, float] = {}
+    values = payloads[:count]
+    for stage in STAGES:
+        out: list[bytes] = []
+        started = time.process_time()
+        for value in values:
+            try:
+                results = procs[stage](value, time.time())
+            except Exception:
+                continue  # dead-lettered in the worker
+            out.extend(encode(record) for role, record in results
+                       if role != "duplicates")
+        costs[stage] = (time.process_time() - started) / max(1, len(values)) * 1000
+        values = out
+    return costs
+
+
 # ---------------------------------------------------------------- phases
 
 
@@ -394,7 +421,8 @@ async def phase_scaling(args: argparse.Namespace, payloads: list[bytes], work: P
 
 
 def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, Any]],
-           load: tuple[str, str], bench_cpu: float) -> dict[str, Any]:
+           load: tuple[str, str], bench_cpu: float,
+           in_process: dict[str, float]) -> dict[str, Any]:
     passthrough, pipeline, *scaling = runs
     lines = [
         f"load average before {load[0]}, after {load[1]}; {os.cpu_count()} cores; "
@@ -410,19 +438,21 @@ def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, An
                      f"| {run.push_seconds:.1f} | {outputs} |")
     ratio = pipeline.rate / passthrough.rate
     lines += ["", f"pipeline / passthrough = {ratio:.1%}", "",
-              "| process | CPU s | CPU ms per input article | CPU ms per record it processed |",
-              "|---|---:|---:|---:|"]
+              "| process | CPU s | CPU ms per input article | CPU ms per record it processed "
+              "| of which stage code (in process) |",
+              "|---|---:|---:|---:|---:|"]
     handled = {"clean": pipeline.articles,
                "dedup": pipeline.articles - pipeline.counts.get("dead-letter", 0),
                "tag": pipeline.counts.get("enriched", 0)}
     for name, cpu in [*pipeline.cpu.items(), *passthrough.cpu.items()]:
         own = handled.get(name, passthrough.articles)
+        alone = f"{in_process[name]:.2f}" if name in in_process else ""
         lines.append(f"| {name} | {cpu:.1f} | {cpu / pipeline.articles * 1000:.2f} | "
-                     f"{cpu / max(1, own) * 1000:.2f} |")
+                     f"{cpu / max(1, own) * 1000:.2f} | {alone} |")
     for run in scaling:
         total = sum(run.cpu.values())
         lines.append(f"| {run.name} (scaling) | {total:.1f} | | "
-                     f"{total / run.articles * 1000:.2f} |")
+                     f"{total / run.articles * 1000:.2f} | |")
     for lat in latency:
         lines += ["", f"latency at {lat['offered_rate']:g} articles/s offered for "
                   f"{args.latency_seconds:g} s ({lat['sent']} sent in "
@@ -443,7 +473,8 @@ def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, An
     print("\n".join(lines), flush=True)
     return {"load": load, "runs": [{**run.__dict__, "rate": run.rate, "mb_per_s": run.mb_per_s}
                                    for run in runs],
-            "ratio": ratio, "latency": latency, "bench_cpu": bench_cpu}
+            "ratio": ratio, "latency": latency, "bench_cpu": bench_cpu,
+            "in_process_ms": in_process}
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -467,8 +498,13 @@ async def main_async(args: argparse.Namespace) -> None:
             runs.append(await phase_scaling(args, scale_input, work, instances))
             print(f"  {runs[-1].rate:,.1f} articles/s", flush=True)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    result = report(args, runs, latency, (load_before, load_average()),
-                    usage.ru_utime + usage.ru_stime)
+    bench_cpu = usage.ru_utime + usage.ru_stime
+    load_after = load_average()
+    in_process: dict[str, float] = {}
+    if args.in_process > 0:
+        print(f"stage code alone on {args.in_process} records ...", flush=True)
+        in_process = in_process_costs(payloads, args.in_process)
+    result = report(args, runs, latency, (load_before, load_after), bench_cpu, in_process)
     if args.json:
         out = orjson.dumps(result, option=orjson.OPT_INDENT_2)
         Path(args.json).write_bytes(out)  # noqa: ASYNC240 (all done)
@@ -491,6 +527,9 @@ def main() -> None:
                              "articles still missing count as infinite latency")
     parser.add_argument("--scale-stage", default="auto", choices=("auto", *STAGES))
     parser.add_argument("--scale-articles", type=int, default=2000, help="0 = skip scaling")
+    parser.add_argument("--in-process", type=int, default=300,
+                        help="also time each stage's processor alone on this many records "
+                             "(0 = skip)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work-dir", help="worker logs and state (default: a new /tmp dir)")
     parser.add_argument("--json", help="also write the results here")
