@@ -35,6 +35,7 @@ _ARABIC_EXTRA_RANGES = ((0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0
 _PERSIAN_ONLY = "پچژگکی"
 _URDU_ONLY = "ٹڈڑںےھ"
 _ARABIC_ONLY = "ةىكي"
+_PERSIAN_OR_URDU = re.compile(f"[{_PERSIAN_ONLY}{_URDU_ONLY}]")
 _LATIN_WORD = re.compile(r"[a-z]+")
 _STOPWORDS = {
     "en": ("the", "and", "of", "to", "in", "is", "that", "for", "with", "on", "was", "said"),
@@ -78,15 +79,14 @@ def arabic_ratio(text: str) -> float:
     return arabic / letters if letters else 0.0
 
 
-def _count_chars(data: bytes, chars: str) -> int:
-    return sum(data.count(ch.encode("utf-8")) for ch in chars)
-
-
 def _arabic_script_language(text: str) -> str:
     """Arabic, Persian or Urdu, by the letters only one of them uses."""
-    data = text.encode("utf-8", "surrogatepass")
-    persian, urdu = _count_chars(data, _PERSIAN_ONLY), _count_chars(data, _URDU_ONLY)
-    arabic = _count_chars(data, _ARABIC_ONLY)
+    others = _PERSIAN_OR_URDU.findall(text)  # rare in Arabic text: one scan, few matches
+    if not others:
+        return "ar"
+    persian = sum(1 for ch in others if ch in _PERSIAN_ONLY)
+    urdu = len(others) - persian
+    arabic = sum(text.count(ch) for ch in _ARABIC_ONLY)
     if urdu > arabic and urdu >= persian:
         return "ur"
     return "fa" if persian > arabic else "ar"

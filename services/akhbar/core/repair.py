@@ -132,12 +132,16 @@ def _space_after_marks(text: str) -> str:
     return text
 
 
-def tidy_punctuation(text: str) -> str:
-    """No space before marks, ellipsis for dot runs, no doubled marks, space after marks."""
+def _tidy_marks(text: str) -> str:
+    """No space before marks, ellipsis for dot runs, no doubled marks."""
     text = _replace_all(text, _SPACED_PUNCT)
     text = _collapse(text, _DOTS_PAIRS)
-    text = _collapse(text, _DOUBLED_PUNCT)
-    return _space_after_marks(text)
+    return _collapse(text, _DOUBLED_PUNCT)
+
+
+def tidy_punctuation(text: str) -> str:
+    """No space before marks, ellipsis for dot runs, no doubled marks, space after marks."""
+    return _space_after_marks(_tidy_marks(text))
 
 
 def repair_text(text: str, removed: dict[str, int]) -> str:
@@ -151,10 +155,11 @@ def repair_text(text: str, removed: dict[str, int]) -> str:
         text = _replace_all(text, _QUOTES)
         if _OUTSIDE_FAST.search(text):  # still some: maybe presentation forms
             text = _unfold_presentation_forms(text)
-    text = _replace_all(_collapse(text, _SPACE_PAIRS_RUN), _SPACED_PUNCT)  # stray rules see
-    text = _split_stray_separators(text, removed)  # the final spacing around marks
+    text = _tidy_marks(_collapse(text, _SPACE_PAIRS_RUN))  # stray rules see final marks
+    separators = removed.get("separators", 0)
+    text = _split_stray_separators(text, removed)
+    if removed.get("separators", 0) != separators:
+        text = _collapse(text, _SPACE_PAIRS_RUN)
     if "ـ" in text:
         text = _tidy_tatweel(text)
-    text = _collapse(text, _SPACE_PAIRS_RUN)
-    text = tidy_punctuation(text)
-    return text.strip(" ")
+    return _space_after_marks(text).strip(" ")
