@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from akhbar.core.normalize import (
     _REPLACE_PAIRS,
+    ARABIC_FOLD_TABLE,
     _fold_char_uncached,
     display_span,
     match_form,
@@ -123,3 +124,9 @@ def test_compatibility_characters_are_folded() -> None:
     assert match_form("①") == "1"
     assert unicodedata.category("\u00ad") == "Cf"
     assert match_form("co\u00adoperate") == "cooperate"
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x0652), max_size=30))
+@settings(max_examples=200)
+def test_fold_table_agrees_with_match_form_on_single_words(word: str) -> None:
+    assert word.translate(ARABIC_FOLD_TABLE) == match_form(word).replace(" ", "") or " " in word

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from akhbar.core.lexicon import is_plausible_word, word_counts
-from akhbar.core.normalize import _REPLACE_PAIRS, match_form, match_with_offsets
+from akhbar.core.normalize import ARABIC_FOLD_TABLE, match_form, match_with_offsets
 
 __all__ = ["FREQUENT_PART_COUNT", "MIN_PART_COUNT", "find_split", "split_glued_words"]
 
@@ -49,9 +49,6 @@ def find_split(folded: str, counts: dict[str, int]) -> int | None:
     return cuts[0] if frequent else None
 
 
-# Candidate tokens hold only Arabic letters, marks and tatweel: one translate table folds
-# them exactly like match_form, and a table lookup per character is cheap on short tokens.
-_TOKEN_FOLD = {ord(old): new for old, new in _REPLACE_PAIRS if len(old) == 1}
 
 
 @lru_cache(maxsize=100_000)
@@ -62,7 +59,7 @@ def _cut(folded: str) -> int | None:
 @lru_cache(maxsize=100_000)
 def _split_token(token: str) -> str | None:
     """Return ``token`` with one space inserted at a certain split, or None."""
-    cut = _cut(token.translate(_TOKEN_FOLD))
+    cut = _cut(token.translate(ARABIC_FOLD_TABLE))  # tokens are Arabic letters and marks
     if cut is None:
         return None
     folded, starts = match_with_offsets(token)

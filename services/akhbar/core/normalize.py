@@ -19,7 +19,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["display_span", "match_form", "match_forms", "match_with_offsets"]
+__all__ = ["ARABIC_FOLD_TABLE", "display_span", "match_form", "match_forms",
+           "match_with_offsets"]
 
 # Letters unified after marks are dropped (hamza seats and madda are marks after NFKD).
 _LETTERS: dict[str, str] = {
@@ -71,6 +72,11 @@ def _fast_pairs() -> tuple[tuple[str, str], ...]:
 
 
 _REPLACE_PAIRS = _fast_pairs()
+# ``str.translate`` table with the same effect on single Arabic words (no spaces, no
+# capitals): cheaper than the chained replaces on strings of a few characters.
+ARABIC_FOLD_TABLE: dict[int, str] = {
+    ord(old): new for old, new in _REPLACE_PAIRS if "\u0600" <= old <= "\u06ff"
+}
 
 
 def _fold_slow_chars(text: str) -> str:

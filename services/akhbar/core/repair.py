@@ -1,9 +1,11 @@
 """Display repairs that keep the text faithful: invisible junk out, one quote style, tidy spacing.
 
-Every pattern here is a plain character-class run or a fixed-width look-around: no nested
-quantifiers, so the cost stays linear even on hostile input (1 MB of dots or tatweel).
-Quotes are unified to the straight ``"``: turning ``"`` into ``«»`` would need open/close
-pairing, which fails on the unbalanced quotes real copy is full of.
+Most passes are chained ``str.replace``/``split`` gated by one-character ``in`` tests
+(a regex scan costs far more per character on Arabic text). The few regexes are plain
+character-class runs with fixed-width look-arounds: no nested quantifiers, so the cost
+stays linear even on hostile input (1 MB of dots or tatweel). Quotes are unified to the
+straight ``"``: turning ``"`` into ``«»`` would need open/close pairing, which fails on
+the unbalanced quotes real copy is full of.
 """
 
 from __future__ import annotations
