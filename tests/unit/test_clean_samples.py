@@ -192,3 +192,14 @@ def test_persian_text_keeps_its_letters() -> None:
     result = _clean(body)
     assert result.language == "fa"
     assert "پس" in result.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["شارك الآلاف في المظاهرات على مواقع التواصل.", "صورة الرئيس على جدران المدينة تثير الجدل.",
+     "تابعنا الأخبار منذ الصباح.", "المصدر الرئيسي للمياه في المدينة جف تماما."],
+)
+def test_news_lines_that_look_like_furniture_are_kept(line: str) -> None:
+    base = _base(NAMES[-1])
+    result = _clean(f"{base.text}\n\n{line}")
+    assert result.text == f"{base.text}\n\n{line}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from akhbar.core.keys import plain_keys, plain_words
+from akhbar.core.keys import plain_key, plain_keys, plain_words
 
 __all__ = ["remove_boilerplate"]
 
@@ -19,16 +19,27 @@ RELATED_MARKERS_LIST = (
     "قد يهمك", "اخترنا لك", "الاكثر قراءه", "الاكثر مشاهده", "المزيد من الاخبار",
     "read more", "related news", "related articles", "see also",
 )
-_SHARE_VERBS_LIST = ("شارك", "انشر", "اشترك", "للاشتراك", "تابعنا", "تابعونا", "حمل تطبيق",
-                     "نزل تطبيق", "share", "subscribe", "follow us", "tweet")
-_SHARE_OBJECTS = frozenset(str.split(
+def _folded_words(words: str) -> frozenset[str]:
+    """Match forms of space-separated words (so على is stored as it is compared: علي)."""
+    return frozenset(plain_words(words))
+
+
+# Verbs that open a "follow us / subscribe" line; plain "شارك" is not one of them: it is
+# also the news verb "took part" (شارك الآلاف في ...).
+_FOLLOW_VERBS_LIST = ("تابعنا", "تابعونا", "اشترك", "اشتركوا", "للاشتراك", "انضم", "حمل تطبيق",
+                      "نزل تطبيق", "subscribe", "follow us", "share")
+_NETWORKS = _folded_words(
     "فيسبوك فيس بوك تويتر واتساب واتس اب تلغرام تليغرام تيليغرام انستغرام انستجرام يوتيوب "
-    "لينكدان سناب شات ايميل البريد الالكتروني طباعه نسخ الرابط الخبر المقال النشره قناتنا "
-    "صفحتنا حسابنا على عبر في x facebook twitter whatsapp telegram instagram youtube linkedin "
-    "email print copy link"
-))
+    "لينكدان سناب شات ايميل قناتنا صفحتنا حسابنا x facebook twitter whatsapp telegram "
+    "instagram youtube linkedin email"
+)
+# Everything a pure share bar may say ("شارك هذا الخبر على فيسبوك تويتر").
+_SHARE_VOCABULARY = _NETWORKS | _folded_words(
+    "شارك شاركها مشاركه انشر هذا الخبر المقال الرابط نسخ طباعه البريد الالكتروني على عبر "
+    "share tweet print copy link"
+)
 _CREDIT_STARTS_LIST = ("تصوير", "الصوره", "صوره", "مصدر الصوره", "photo", "image", "credit")
-AGENCIES = frozenset({
+AGENCIES = frozenset(plain_key(name) for name in {
     "رويترز", "ا ف ب", "اف ب", "فرانس برس", "وكاله فرانس برس", "د ب ا", "دب ا", "الالمانيه",
     "ا ش ا", "اش ا", "الاناضول", "وكاله الاناضول", "سانا", "واس", "قنا", "وام", "كونا", "بترا",
     "وفا", "ا ب", "اسوشيتد برس", "يو بي اي", "شينخوا", "سبوتنيك", "وكالات", "الوكالات",
@@ -36,6 +47,8 @@ AGENCIES = frozenset({
     "source", "و",
 })
 _AGENCY_MAX_TOKENS = 3
+CREDIT_COLON_WITHIN = 20  # characters: "مصدر الصورة:" fits
+CREDIT_MAX_BARE_WORDS = 3  # "تصوير أحمد محمود" without a colon
 MAX_SHORT_WORDS = 12  # a paragraph longer than this is copy, not furniture
 MAX_LIST_WORDS = 15  # a link-list title line is at most this long
 MAX_MARKER_WORDS = MAX_LIST_WORDS + 4  # a marker line may carry a first title after a colon
@@ -45,10 +58,10 @@ _TRAILING_PAREN = re.compile(r"[\s\-–—ـ]*\(([^()\n]{1,40})\)[\s.]*$")
 
 
 def _by_first_word(phrases: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Index phrases (as word tuples) by their first word."""
+    """Index phrases (as match-form word tuples) by their first word."""
     index: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases:
-        words = tuple(phrase.split())
+        words = tuple(plain_words(phrase))
         index.setdefault(words[0], []).append(words)
     return {first: tuple(group) for first, group in index.items()}
 
@@ -61,7 +74,7 @@ def _starts_with(words: list[str], phrases: dict[str, tuple[tuple[str, ...], ...
 
 
 RELATED_MARKERS = _by_first_word(RELATED_MARKERS_LIST)
-_SHARE_VERBS = _by_first_word(_SHARE_VERBS_LIST)
+_FOLLOW_VERBS = _by_first_word(_FOLLOW_VERBS_LIST)
 _CREDIT_STARTS = _by_first_word(_CREDIT_STARTS_LIST)
 
 
@@ -82,9 +95,10 @@ def _is_share_line(words: list[str]) -> bool:
     """True for 'share on Facebook / Twitter' and 'subscribe to our channel' lines."""
     if not words or len(words) > MAX_SHORT_WORDS:
         return False
-    if all(word in _SHARE_OBJECTS for word in words):
-        return True
-    return _starts_with(words, _SHARE_VERBS) and any(w in _SHARE_OBJECTS for w in words[1:])
+    bare = [w[1:] if w.startswith("و") and w[1:] in _SHARE_VOCABULARY else w for w in words]
+    if all(word in _SHARE_VOCABULARY for word in bare):
+        return any(word in _NETWORKS or word.startswith("شار") for word in bare)
+    return _starts_with(words, _FOLLOW_VERBS) and any(w in _NETWORKS for w in bare[1:])
 
 
 def _may_be_short(paragraph: str, limit: int) -> bool:
@@ -110,13 +124,23 @@ def _short_paragraph_words(paragraphs: list[str], limit: int) -> list[list[str] 
     return [_WORDS_CACHE[p] if _may_be_short(p, limit) else None for p in paragraphs]
 
 
-def _is_furniture(words: list[str] | None) -> str | None:
+def _is_credit(paragraph: str, words: list[str]) -> bool:
+    """'تصوير: ...', 'الصورة: ...': a caption word then a colon (or next to nothing).
+
+    'صورة الرئيس تثير الجدل' is a sentence, so the colon (or a very short line) is required.
+    """
+    if not _starts_with(words, _CREDIT_STARTS):
+        return False
+    return ":" in paragraph[:CREDIT_COLON_WITHIN] or len(words) <= CREDIT_MAX_BARE_WORDS
+
+
+def _is_furniture(paragraph: str, words: list[str] | None) -> str | None:
     """Name the kind of furniture a short paragraph is, or None for copy."""
     if words is None or len(words) > MAX_SHORT_WORDS:
         return None
     if _is_share_line(words):
         return "share_lines"
-    if _starts_with(words, _CREDIT_STARTS):
+    if _is_credit(paragraph, words):
         return "photo_credits"
     return None
 
@@ -170,7 +194,7 @@ def remove_boilerplate(paragraphs: list[str], removed: dict[str, int]) -> list[s
     paragraphs, all_words = _drop_related_blocks(paragraphs, all_words, removed)
     kept: list[str] = []
     for paragraph, words in zip(paragraphs, all_words, strict=True):
-        kind = _is_furniture(words)
+        kind = _is_furniture(paragraph, words)
         if kind is None:
             kept.append(paragraph)
         else:
