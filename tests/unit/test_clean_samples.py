@@ -203,3 +203,12 @@ def test_news_lines_that_look_like_furniture_are_kept(line: str) -> None:
     base = _base(NAMES[-1])
     result = _clean(f"{base.text}\n\n{line}")
     assert result.text == f"{base.text}\n\n{line}"
+
+
+def test_related_block_in_the_middle_stops_at_copy() -> None:
+    first = "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في جنيف بحضور جميع الوفود."
+    short = "وأضاف أن الوفد سيصل غدا."
+    body = f"{first}\n\nاقرأ أيضا:\nالجيش يتقدم في ريف حلب\n\n{short}"
+    result = _clean(body)
+    assert result.text == f"{first}\n\n{short}"
+    assert result.removed["boilerplate_lines"] == 2

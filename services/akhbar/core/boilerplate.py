@@ -160,8 +160,8 @@ def _drop_related_blocks(
             continue
         if len(words) <= MAX_MARKER_WORDS and _starts_with(words, RELATED_MARKERS):
             in_block = True
-        elif not (in_block and len(words) <= MAX_LIST_WORDS):
-            in_block = False
+        elif not (in_block and len(words) <= MAX_LIST_WORDS and not paragraph.endswith(".")):
+            in_block = False  # link titles do not end with a full stop; copy does
         if in_block:
             removed["boilerplate_lines"] = removed.get("boilerplate_lines", 0) + 1
         else:
