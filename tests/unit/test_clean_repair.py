@@ -119,3 +119,17 @@ def test_joined_lines_are_tidy_at_once(body: str) -> None:
     first = clean_article(title="", body=body)
     assert clean_article(title="", body=first.text).text == first.text
     assert "\n" not in first.text
+
+
+def test_public_surface_of_clean() -> None:
+    import dataclasses
+
+    import akhbar.core.clean as clean_module
+    from akhbar.core.clean import CleanResult
+
+    assert {"CleanResult", "clean_article"} <= set(clean_module.__all__)
+    fields = [f.name for f in dataclasses.fields(CleanResult)]
+    assert fields == ["title", "text", "language", "arabic_ratio", "removed", "published_at"]
+    result = clean_article(title="", body="نص قصير.")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.text = "x"  # type: ignore[misc]

@@ -56,6 +56,7 @@ _fold_char = lru_cache(maxsize=65536)(_fold_char_uncached)
 _FAST_RANGES = ((0x0000, 0x007F), (0x0600, 0x06FF))
 _SLOW_CHARS = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
 _ASCII_UPPER = re.compile(r"[A-Z]+")
+_SLOW_OR_UPPER = re.compile(r"[^\x00-\x40\x5b-\x7f\u0600-\u06ff]")
 _PART_SEPARATOR = "\x00"  # folds to itself and is never whitespace
 
 
@@ -86,12 +87,13 @@ def _fold_slow_chars(text: str) -> str:
 
 def match_form(text: str) -> str:
     """Return the match form of ``text`` (no marks, unified letters, digits, single spaces)."""
-    if _SLOW_CHARS.search(text):
+    unusual = _SLOW_OR_UPPER.search(text) is not None  # one scan instead of two
+    if unusual and _SLOW_CHARS.search(text):
         text = _fold_slow_chars(text)
     for old, new in _REPLACE_PAIRS:
         if old in text:
             text = text.replace(old, new)
-    if _ASCII_UPPER.search(text):
+    if unusual and _ASCII_UPPER.search(text):
         text = _ASCII_UPPER.sub(lambda m: m.group().lower(), text)
     while "  " in text:  # cheaper than " ".join(text.split()) on Arabic text
         text = text.replace("  ", " ")
