@@ -17,8 +17,8 @@ MODEL_PATH = DATA_DIR / "crf.model"
 class CrfParams:
     """Training settings; L1 (c1) keeps the shipped model small, L2 (c2) smooths it."""
 
-    c1: float = 0.1
-    c2: float = 0.01
+    c1: float = 0.01
+    c2: float = 0.1
     max_iterations: int = 200
     min_freq: int = 2
 
