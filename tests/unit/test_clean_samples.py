@@ -212,3 +212,12 @@ def test_related_block_in_the_middle_stops_at_copy() -> None:
     result = _clean(body)
     assert result.text == f"{first}\n\n{short}"
     assert result.removed["boilerplate_lines"] == 2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_article_pasted_twice_on_one_line_is_kept_once(name: str) -> None:
+    base = _base(name)
+    one_line = " ".join(_paragraphs(base))
+    result = _clean(f"{one_line} {orthographic_variant(one_line, seed=9)}")
+    assert result.text == one_line
+    assert result.removed["repeated_article"] == 1

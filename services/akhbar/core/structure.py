@@ -104,20 +104,30 @@ class _Deduper:
             self.open_by_first_word.setdefault(keys[-1].partition(" ")[0], set()).add(keys[-1])
 
     def filter(self, sentences: list[str], keys: list[str]) -> list[str]:
-        """Return the sentences that are not repeats (may be empty)."""
+        """Return the sentences that are not repeats (may be empty).
+
+        Sentences are taken in order, so a repeat inside the same paragraph (an article
+        pasted twice on one line) is caught too.
+        """
         opens = self.open_by_first_word
-        if not any(key in self.seen_long or key in self.seen_short
-                   or (opens and key.partition(" ")[0] in opens) for key in keys):
-            # the common case: nothing in this paragraph was seen before
+        if len(set(keys)) == len(keys) and not any(
+            key in self.seen_long or key in self.seen_short
+            or (opens and key.partition(" ")[0] in opens) for key in keys
+        ):  # the common case: nothing in this paragraph was seen before
             self._remember(sentences, keys)
             return sentences
         long = [key.count(" ") + 1 >= MIN_SENTENCE_WORDS for key in keys]
-        drop = [is_long and self._seen(key) for is_long, key in zip(long, keys, strict=True)]
+        drop = [False] * len(keys)
         for i, key in enumerate(keys):
-            if long[i] or key not in self.seen_short:
-                continue
-            beside = (i > 0 and drop[i - 1]) or (i + 1 < len(keys) and drop[i + 1])
-            drop[i] = beside or not any(long)
+            if long[i]:
+                drop[i] = self._seen(key)
+                self.seen_long.add(key)
+        for i, key in enumerate(keys):
+            if not long[i]:
+                if key in self.seen_short:
+                    beside = (i > 0 and drop[i - 1]) or (i + 1 < len(keys) and drop[i + 1])
+                    drop[i] = beside or not any(long)
+                self.seen_short.add(key)
         self._remember(sentences, keys)
         kept = [s for s, dropped in zip(sentences, drop, strict=True) if not dropped]
         self.dropped_chars += sum(len(s) for s, d in zip(sentences, drop, strict=True) if d)
