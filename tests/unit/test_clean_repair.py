@@ -133,3 +133,10 @@ def test_public_surface_of_clean() -> None:
     result = clean_article(title="", body="نص قصير.")
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.text = "x"  # type: ignore[misc]
+
+
+def test_control_characters_and_lone_surrogates_are_dropped() -> None:
+    result = clean_article(title="عنوان\udc80", body="\x00نص\x01 عربي\x7f\ud800 هنا\x1b.")
+    assert result.text == "نص عربي هنا."
+    assert result.title == "عنوان"
+    result.text.encode("utf-8")  # must be encodable for the output topic

@@ -38,6 +38,8 @@ _STRAY_IN_WORD = re.compile(rf"(?<![^\s{_AR_LETTER}\u064b-\u0652])[{STRAY_LETTER
 _STRAY_LATIN = re.compile(rf"(?<=[{_AR_LETTER}][.!?؟])[A-Za-z](?= ?[{_AR_LETTER}])")
 
 _OUTSIDE_FAST = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
+# Control characters and lone surrogates: never text, and a surrogate cannot be encoded.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]+")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdf9\ufe70-\ufefc]+")
 
 
@@ -152,6 +154,8 @@ def repair_text(text: str, removed: dict[str, int]) -> str:
     text = _replace_all(text, _INVISIBLE_PAIRS)
     if "\t" in text:
         text = text.replace("\t", " ")
+    if not text.replace("\n", " ").isprintable():  # C-speed gate before a regex scan
+        text = _CONTROLS.sub("", text)
     if _OUTSIDE_FAST.search(text):  # rare chars: presentation forms, odd spaces and quotes
         text = _replace_all(text, _SPACE_PAIRS)
         text = _replace_all(text, _QUOTES)
