@@ -140,3 +140,9 @@ def test_control_characters_and_lone_surrogates_are_dropped() -> None:
     assert result.text == "نص عربي هنا."
     assert result.title == "عنوان"
     result.text.encode("utf-8")  # must be encodable for the output topic
+
+
+def test_entities_in_plain_text_are_decoded() -> None:
+    result = clean_article(title="", body="قال &quot;نعم&quot;&nbsp;و&amp;لا &#1575; &amp;quot;.")
+    assert result.text == 'قال "نعم" و&لا ا ".'
+    assert clean_article(title="", body=result.text).text == result.text

@@ -7,6 +7,7 @@ the repeated headline and repeated text. Everything here is pure: no Kafka, no n
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from akhbar.core.boilerplate import remove_boilerplate
@@ -22,6 +23,7 @@ __all__ = ["HTML_TYPES", "CleanResult", "clean_article"]
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 PARAGRAPH_BREAK = "\n\n"
 MAX_STRUCTURE_ROUNDS = 4
+MAX_UNESCAPE_ROUNDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +47,19 @@ def _check_size(body: str, max_body_bytes: int) -> None:
         raise RejectedInput("body_too_large", f"{size} bytes > {max_body_bytes}")
 
 
+def _unescape(text: str) -> str:
+    """Decode HTML entities, also double-escaped ones (&amp;quot;), so a second pass is a no-op."""
+    for _ in range(MAX_UNESCAPE_ROUNDS):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def _tidy_title(title: str, removed: dict[str, int]) -> str:
     """A title is one line: the same repairs as the body, line breaks become spaces."""
+    title = _unescape(title) if "&" in title else title
     return " ".join(repair_text(" ".join(title.split()), removed).split())
 
 
@@ -82,6 +95,8 @@ def clean_article(*, title: str, body: str, content_type: str = "text/plain",
         page = extract_html(body)
         body, published_at = page.text, page.published_at
         title = title if title.strip() else page.title
+    elif "&" in body:  # feeds often send plain text with entities left in (&quot; &nbsp;)
+        body = _unescape(body)
     clean_title = _tidy_title(title, removed)
     paragraphs = _clean_body(body, clean_title, removed)
     text = PARAGRAPH_BREAK.join(paragraphs)
