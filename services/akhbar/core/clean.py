@@ -59,6 +59,8 @@ def _unescape(text: str) -> str:
 
 def _tidy_title(title: str, removed: dict[str, int]) -> str:
     """A title is one line: the same repairs as the body, line breaks become spaces."""
+    if not title:
+        return ""
     title = _unescape(title) if "&" in title else title
     return " ".join(repair_text(" ".join(title.split()), removed).split())
 
