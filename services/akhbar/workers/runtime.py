@@ -69,6 +69,7 @@ def build_app(settings: Settings, stage: Stage, health: HealthState) -> faust.Ap
 
     @app.agent(source, name=f"akhbar-{stage}")
     async def agent(stream: Any) -> None:
+        await _load_changelog_metadata(app)
         async for event in stream.events():
             await handle(event.message)
 
@@ -78,6 +79,23 @@ def build_app(settings: Settings, stage: Stage, health: HealthState) -> faust.Ap
                               source=settings.topic(processors.SOURCE[stage]))
 
     return app
+
+
+async def _load_changelog_metadata(app: faust.App) -> None:
+    """Fetch the producer's metadata of the table changelog topics before the first record.
+
+    A table with ``use_partitioner=True`` picks the changelog partition of a write with
+    aiokafka's ``producer._partition()``, which reads the metadata cache without waiting
+    for it (faust/transport/drivers/aiokafka.py, ``Producer.key_partition``). After a
+    restart the changelog topics already exist, nothing has fetched their metadata yet,
+    and the first table writes raised ``TypeError: 'NoneType' object is not iterable``:
+    valid articles were dead-lettered as ``processing_error``.
+    """
+    if not app.tables:
+        return
+    producer: Any = app.producer._ensure_producer()  # type: ignore[attr-defined]
+    for table in app.tables.values():
+        await producer.partitions_for(table.changelog_topic.get_topic_name())
 
 
 def _zero_series(settings: Settings, stage: Stage) -> None:
