@@ -36,6 +36,13 @@ from akhbar.config import Settings
 from akhbar.kafka.topics import ensure_topics
 
 
+def _code_version() -> str:
+    """Where the workers' code comes from (run from a frozen copy: see docs/reliability.md)."""
+    import akhbar
+
+    return str(Path(akhbar.__file__).resolve().parent)
+
+
 async def run(args: argparse.Namespace, folder: Path) -> dict[str, object]:
     broker = RelBroker.create(folder / "kafka")
     t0 = time.monotonic()
@@ -76,6 +83,8 @@ async def run(args: argparse.Namespace, folder: Path) -> dict[str, object]:
             "accounting": acc.summary(),
             "lost_sample": acc.lost[:20], "doubled_sample": acc.doubled[:20],
             "inconsistent_sample": acc.inconsistent[:20],
+            "exact_pair_failures": acc.pair_failures[:20],
+            "code": _code_version(),
             "events": events,
         }
     finally:

@@ -264,6 +264,7 @@ class Outputs:
     duplicates: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
     dead_values: Counter[bytes] = field(default_factory=Counter)
     dead_headers: list[dict[str, str]] = field(default_factory=list)
+    dead_pairs: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
     records: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -298,6 +299,7 @@ async def read_outputs(settings: Settings, *, idle: float = 3.0,
                     if role == "dead-letter":
                         out.dead_values[m.value] += 1
                         out.dead_headers.append(decode_headers(m.headers or ()))
+                        out.dead_pairs.append((m.value, out.dead_headers[-1]))
                         continue
                     record = orjson.loads(m.value)
                     target = out.enriched if role == "enriched" else out.duplicates
@@ -325,12 +327,27 @@ class Accounting:
     redelivered_dead: int = 0
     inconsistent: list[str] = field(default_factory=list)  # same id, different content
     exact_pairs: int = 0
-    exact_pairs_ok: int = 0  # one of the pair enriched, the other its exact duplicate
+    exact_pairs_ok: int = 0  # one of the pair enriched, the other a duplicate pointing at it
+    exact_pairs_exact: int = 0  # ... with status "exact" (else "near": a dedup matter)
     near_pairs: int = 0
     near_flagged: int = 0
+    pair_failures: list[str] = field(default_factory=list)  # exact pairs that are not ok
 
     def summary(self) -> dict[str, Any]:
         return {k: (len(v) if isinstance(v, list) else v) for k, v in vars(self).items()}
+
+
+def _differing(copies: set[bytes]) -> list[str]:
+    """The (dotted) fields whose values differ between copies of one record."""
+    def flat(value: Any, prefix: str = "") -> dict[str, Any]:
+        if isinstance(value, dict):
+            return {k: v for key, item in value.items()
+                    for k, v in flat(item, f"{prefix}{key}.").items()}
+        return {prefix.rstrip("."): orjson.dumps(value)}
+
+    flats = [flat(orjson.loads(c)) for c in copies]
+    keys = set().union(*flats)
+    return sorted(k for k in keys if len({f.get(k) for f in flats}) > 1)
 
 
 def _key(p: Pushed) -> str:
@@ -362,12 +379,13 @@ def account(pushed: Sequence[Pushed], out: Outputs) -> Accounting:
             if aid not in ids:
                 acc.unexpected.append(f"{topic}:{aid}")
             if len(set(copies)) > 1:
-                acc.inconsistent.append(f"{topic}:{aid}")
+                acc.inconsistent.append(f"{topic}:{aid}: {_differing(set(copies))}")
         extra = sum(len(c) - 1 for c in found.values())
         setattr(acc, f"redelivered_{topic}", extra)
     acc.redelivered_dead = sum(n - 1 for n in out.dead_values.values())
     pushed_bytes = {p.payload for p in pushed}
-    acc.unexpected += [f"dead-letter:{v[:40]!r}" for v in out.dead_values if v not in pushed_bytes]
+    acc.unexpected += [f"dead-letter:{v[:40]!r}" for v, h in out.dead_pairs
+                       if v not in pushed_bytes and h.get("akhbar.dlq.article_id") not in ids]
     verdicts = {r["id"]: r["dedup"] for r in out.records.get("duplicates", [])}
     for p in pushed:
         if p.twin_of is None or p.article_id is None:
@@ -378,9 +396,12 @@ def account(pushed: Sequence[Pushed], out: Outputs) -> Accounting:
         if p.kind == "exact":
             acc.exact_pairs += 1
             if len(flagged) == 1 and len(kept) == 1 and \
-                    verdicts[flagged[0]] == {"status": "exact", "duplicate_of": kept[0],
-                                             "similarity": verdicts[flagged[0]]["similarity"]}:
-                acc.exact_pairs_ok += 1
+                    verdicts[flagged[0]]["duplicate_of"] == kept[0]:
+                acc.exact_pairs_ok += 1  # resolved: one kept, the other points at it
+                acc.exact_pairs_exact += verdicts[flagged[0]]["status"] == "exact"
+            else:
+                acc.pair_failures.append(
+                    f"{pair}: kept {kept}, flagged {[(v, verdicts[v]) for v in flagged]}")
         else:
             acc.near_pairs += 1
             acc.near_flagged += len(flagged) == 1 and len(kept) == 1
