@@ -95,6 +95,7 @@ def cross_validate(
     use_gazetteer: bool,
     params: CrfParams,
     only_fold: int | None = None,
+    keep: Path | None = None,
 ) -> dict[str, Scores]:
     """K-fold CV; returns scores with and without propagation (same models)."""
     knowledge = Knowledge.shipped() if use_gazetteer else Knowledge.nothing()
@@ -105,8 +106,9 @@ def cross_validate(
             continue
         lo, hi = k * size, (len(sentences) if k == folds - 1 else (k + 1) * size)
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "fold.model"
-            fit([*sentences[:lo], *sentences[hi:]], path, knowledge, params)
+            path = (keep or Path(tmp)) / f"fold{k}of{folds}-c1={params.c1}-c2={params.c2}.model"
+            if not path.is_file():  # a kept model is reused: post-processing experiments
+                fit([*sentences[:lo], *sentences[hi:]], path, knowledge, params)
             model = CrfModel(path)
             for name, prop in (("no-propagation", False), ("propagation", True)):
                 fold_scores = score_fold(sentences[lo:hi], model, knowledge, prop)
@@ -161,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--c1", type=float, default=DEFAULT_PARAMS.c1)
     parser.add_argument("--c2", type=float, default=DEFAULT_PARAMS.c2)
     parser.add_argument("--corpus", type=Path, default=ANERCORP_TRAIN)
+    parser.add_argument("--keep-models", type=Path, default=None, help="reuse/keep fold models")
     parser.add_argument("--gold", type=Path, default=None, help="score this gold JSONL only")
     parser.add_argument("--samples", type=Path, default=None, help="articles the gold came from")
     args = parser.parse_args(argv)
@@ -172,7 +175,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     params = CrfParams(args.c1, args.c2)
     sentences = read_sentences(args.corpus)
-    results = cross_validate(sentences, args.folds, not args.no_gazetteer, params, args.only_fold)
+    results = cross_validate(
+        sentences, args.folds, not args.no_gazetteer, params, args.only_fold, args.keep_models
+    )
     setting = f"gazetteer={not args.no_gazetteer} c1={args.c1} c2={args.c2}"
     for name, scores in results.items():
         print(scores.table(f"CV {args.folds}-fold, {setting}, {name}"), end="\n\n")

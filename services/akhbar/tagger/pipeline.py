@@ -6,6 +6,7 @@ tagger share one code path. Offsets back to display text are the caller's busine
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,9 +19,7 @@ from akhbar.tagger.tokens import ARTICLE, clitic_readings, strip_article
 
 _NISBA_ENDINGS = ("يون", "يين", "يه", "ي")
 # Generic place nouns ("the city", "the countryside"): never a name on their own.
-_GENERIC_WORDS = (
-    "مدينه بلده قريه ريف منطقه عاصمه بلاد دوله شارع حي مخيم محافظه اقليم ولايه دار شعب"
-)
+_GENERIC_WORDS = "مدينه بلده قريه ريف منطقه عاصمه بلاد دوله شارع حي مخيم محافظه اقليم ولايه دار شعب"
 _GENERIC_HEADS = frozenset(_GENERIC_WORDS.split())
 _MIN_SURNAME = 3
 
@@ -102,7 +101,6 @@ def find_mentions(
     words: Sequence[str], knowledge: Knowledge, model: CrfModel, propagate: bool = True
 ) -> list[Mention]:
     """All mentions in one document, sorted by position."""
-    gazetteer = knowledge.gazetteer
     matches, features = knowledge.features(words)
     mentions = [
         Mention(
@@ -117,20 +115,29 @@ def find_mentions(
         for m in matches
     ]
     taken = {i for m in mentions for i in range(m.first, m.end)}
-    labels = model.predict(features)
+    mentions += _model_mentions(words, model.predict(features), knowledge, taken)
+    mentions = _link_short_forms(mentions)
+    if propagate:
+        mentions += propagated(words, mentions, taken)
+    return sorted(mentions, key=lambda m: m.first)
+
+
+def _model_mentions(
+    words: Sequence[str], labels: list[str], knowledge: Knowledge, taken: set[int]
+) -> list[Mention]:
+    """CRF spans outside gazetteer matches, cleaned of nisba words and clitics."""
+    gazetteer = knowledge.gazetteer
     doc_words = set(words)
+    found: list[Mention] = []
     for first, end, kind in bio_spans(labels):
         first = _trim_nisba(words, first, end, gazetteer)
         if first == end or taken.intersection(range(first, end)) or _generic(words[first:end]):
             continue
         skip = _clitic_skip(words[first], knowledge, doc_words)
         key = _key(words, first, end, skip)
-        mentions.append(Mention(first, end, skip, _entity_type(kind), key, None, "model"))
+        found.append(Mention(first, end, skip, _entity_type(kind), key, None, "model"))
         taken.update(range(first, end))
-    mentions = _link_short_forms(mentions)
-    if propagate:
-        mentions += propagated(words, mentions, taken)
-    return sorted(mentions, key=lambda m: m.first)
+    return found
 
 
 def _entity_type(kind: str) -> EntityType:
@@ -155,6 +162,30 @@ def _link_short_forms(mentions: list[Mention]) -> list[Mention]:
     return linked
 
 
+SPREAD_MIN_SHARE = 0.2
+SPREAD_MIN_SEEN = 4
+
+
+def _spreads(mention: Mention, share: dict[str, float]) -> bool:
+    """Whether a found name is tagged at its other occurrences too.
+
+    A one-word model guess spreads only if the CRF itself tagged a fair share of the
+    word's occurrences: one slip (a verb after a heading) must not tag every copy.
+    """
+    if mention.entry is not None or len(mention.key) > 1:
+        return True
+    return share.get(mention.key[0], 1.0) >= SPREAD_MIN_SHARE
+
+
+def _model_share(words: Sequence[str], mentions: list[Mention]) -> dict[str, float]:
+    """For one-word model names: tagged occurrences / all occurrences in the document."""
+    tagged = Counter(m.key[0] for m in mentions if m.source == "model" and len(m.key) == 1)
+    seen: Counter[str] = Counter()
+    for word in words:
+        seen.update({form for _, form in clitic_readings(word)} & tagged.keys())
+    return {w: tagged[w] / seen[w] for w in tagged if seen[w] >= SPREAD_MIN_SEEN}
+
+
 def _surname_can_stand_alone(mention: Mention) -> bool:
     """A known person's last name (الأسد) may; a model guess ending in ال + noun may not."""
     if mention.type != "PER" or len(mention.key) < 2 or mention.origin is not None:
@@ -166,8 +197,9 @@ def propagated(words: Sequence[str], mentions: list[Mention], taken: set[int]) -
     """Other occurrences of names already found (and a person's surname alone)."""
     origins: dict[str, int] = {}
     entries: list[tuple[tuple[str, ...], GazEntry]] = []
+    share = _model_share(words, mentions)
     for index, mention in enumerate(mentions):
-        keys = [mention.key]
+        keys = [mention.key] if _spreads(mention, share) else []
         if _surname_can_stand_alone(mention):
             keys.append(mention.key[-1:])
         for key in keys:
