@@ -327,7 +327,7 @@ class Accounting:
     redelivered_dead: int = 0
     inconsistent: list[str] = field(default_factory=list)  # same id, different content
     exact_pairs: int = 0
-    exact_pairs_ok: int = 0  # one of the pair enriched, the other a duplicate pointing at it
+    exact_pairs_ok: int = 0  # not both enriched; flagged ones point at an enriched article
     exact_pairs_exact: int = 0  # ... with status "exact" (else "near": a dedup matter)
     near_pairs: int = 0
     near_flagged: int = 0
@@ -395,10 +395,12 @@ def account(pushed: Sequence[Pushed], out: Outputs) -> Accounting:
         kept = [v for v in pair if v in out.enriched]
         if p.kind == "exact":
             acc.exact_pairs += 1
-            if len(flagged) == 1 and len(kept) == 1 and \
-                    verdicts[flagged[0]]["duplicate_of"] == kept[0]:
-                acc.exact_pairs_ok += 1  # resolved: one kept, the other points at it
-                acc.exact_pairs_exact += verdicts[flagged[0]]["status"] == "exact"
+            # resolved: not both kept, and each flagged one points at a kept article (when an
+            # original has two variants, the first-seen variant may be the one kept)
+            if len(kept) < 2 and flagged and \
+                    all(verdicts[v]["duplicate_of"] in out.enriched for v in flagged):
+                acc.exact_pairs_ok += 1
+                acc.exact_pairs_exact += all(verdicts[v]["status"] == "exact" for v in flagged)
             else:
                 acc.pair_failures.append(
                     f"{pair}: kept {kept}, flagged {[(v, verdicts[v]) for v in flagged]}")
