@@ -60,6 +60,7 @@ class Counter:
         self.enriched = 0
         self.duplicates = 0
         self.dead = 0
+        self.deduped = 0  # what the dedup stage indexed (unique articles), before tagging
 
 
 async def count_outputs(settings: Settings, counter: Counter, stop: asyncio.Event) -> None:
@@ -67,7 +68,8 @@ async def count_outputs(settings: Settings, counter: Counter, stop: asyncio.Even
                                 group_id=None)
     await consumer.start()
     try:
-        roles = {settings.topic(r): r for r in ("enriched", "duplicates", "dead-letter")}
+        roles = {settings.topic(r): r
+                 for r in ("enriched", "duplicates", "dead-letter", "deduped")}
         tps = await _all_partitions(consumer, list(roles))
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
@@ -79,6 +81,8 @@ async def count_outputs(settings: Settings, counter: Counter, stop: asyncio.Even
                     counter.enriched += len(messages)
                 elif role == "duplicates":
                     counter.duplicates += len(messages)
+                elif role == "deduped":
+                    counter.deduped += len(messages)
                 else:
                     counter.dead += len(messages)
     finally:
@@ -105,6 +109,7 @@ async def soak(args: argparse.Namespace, settings: Settings,
                 samples.append({
                     "t": round(now), "pushed": pushed, "enriched": counter.enriched,
                     "duplicates": counter.duplicates, "dead": counter.dead,
+                    "deduped": counter.deduped,
                     "rss_kib": {s: rss_kib(p.pid) for s, p in workers.procs.items()},
                     "alive": {s: p.poll() is None for s, p in workers.procs.items()},
                 })
