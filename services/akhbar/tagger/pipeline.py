@@ -114,8 +114,9 @@ def find_mentions(
         )
         for m in matches
     ]
+    model_mentions = _model_mentions(words, model.predict(features), knowledge)
+    mentions = _merge_sources(mentions, model_mentions)
     taken = {i for m in mentions for i in range(m.first, m.end)}
-    mentions += _model_mentions(words, model.predict(features), knowledge, taken)
     mentions = _link_short_forms(mentions)
     if propagate:
         mentions += propagated(words, mentions, taken)
@@ -123,21 +124,43 @@ def find_mentions(
 
 
 def _model_mentions(
-    words: Sequence[str], labels: list[str], knowledge: Knowledge, taken: set[int]
+    words: Sequence[str], labels: list[str], knowledge: Knowledge
 ) -> list[Mention]:
-    """CRF spans outside gazetteer matches, cleaned of nisba words and clitics."""
+    """CRF spans, cleaned of nisba words, generic nouns and clitics."""
     gazetteer = knowledge.gazetteer
     doc_words = set(words)
     found: list[Mention] = []
     for first, end, kind in bio_spans(labels):
         first = _trim_nisba(words, first, end, gazetteer)
-        if first == end or taken.intersection(range(first, end)) or _generic(words[first:end]):
+        if first == end or _generic(words[first:end]):
             continue
         skip = _clitic_skip(words[first], knowledge, doc_words)
         key = _key(words, first, end, skip)
         found.append(Mention(first, end, skip, _entity_type(kind), key, None, "model"))
-        taken.update(range(first, end))
     return found
+
+
+MODEL_SUPERSEDES_INNER_MATCH = True
+
+
+def _merge_sources(gazetteer: list[Mention], model: list[Mention]) -> list[Mention]:
+    """Gazetteer matches win, except a longer CRF span of another type around one.
+
+    ريال مدريد is a club, not the city inside it. A longer span of the same type (منظمة +
+    a known organisation) keeps the gazetteer match, with its canonical name and id.
+    """
+    kept = list(gazetteer)
+    for span in model:
+        inside = [g for g in kept if g.first < span.end and span.first < g.end]
+        if not inside:
+            kept.append(span)
+            continue
+        covers = all(span.first <= g.first and g.end <= span.end for g in inside)
+        longer = all(g.end - g.first < span.end - span.first for g in inside)
+        retyped = all(g.type != span.type for g in inside)  # same type: keep canonical, id
+        if MODEL_SUPERSEDES_INNER_MATCH and covers and longer and retyped:
+            kept = [g for g in kept if g not in inside] + [span]
+    return kept
 
 
 def _entity_type(kind: str) -> EntityType:

@@ -1,0 +1,35 @@
+"""How gazetteer matches and CRF spans are merged (pure functions, no model needed)."""
+
+from __future__ import annotations
+
+from akhbar.tagger.gazetteer import GazEntry
+from akhbar.tagger.pipeline import Mention, _merge_sources
+
+MADRID = GazEntry("مدريد", "LOC", "Q2807", ())
+HRW = GazEntry("هيومن رايتس ووتش", "ORG", None, ())
+
+
+def _gaz(first: int, end: int, entry: GazEntry) -> Mention:
+    return Mention(first, end, 0, entry.type, ("x",) * (end - first), entry, "gazetteer")
+
+
+def _model(first: int, end: int, kind: str) -> Mention:
+    assert kind in ("PER", "LOC", "ORG")
+    return Mention(first, end, 0, kind, ("y",) * (end - first), None, "model")  # type: ignore[arg-type]
+
+
+def test_longer_span_of_another_type_replaces_the_inner_match() -> None:
+    merged = _merge_sources([_gaz(3, 4, MADRID)], [_model(2, 4, "ORG")])
+    assert [(m.first, m.end, m.type, m.source) for m in merged] == [(2, 4, "ORG", "model")]
+
+
+def test_same_type_keeps_the_gazetteer_entry() -> None:
+    merged = _merge_sources([_gaz(1, 4, HRW)], [_model(0, 4, "ORG")])
+    assert [(m.first, m.end, m.entry) for m in merged] == [(1, 4, HRW)]
+
+
+def test_partial_overlap_keeps_the_gazetteer_match() -> None:
+    merged = _merge_sources([_gaz(3, 5, MADRID)], [_model(4, 6, "PER"), _model(7, 8, "PER")])
+    assert [(m.first, m.end, m.source) for m in merged] == [
+        (3, 5, "gazetteer"), (7, 8, "model"),
+    ]
