@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from akhbar.tagger.gazetteer import GazEntry
-from akhbar.tagger.pipeline import Mention, _merge_sources
+from akhbar.tagger.mention import Mention
+from akhbar.tagger.pipeline import _merge_sources
 
 MADRID = GazEntry("مدريد", "LOC", "Q2807", ())
 HRW = GazEntry("هيومن رايتس ووتش", "ORG", None, ())

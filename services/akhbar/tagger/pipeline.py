@@ -6,15 +6,15 @@ tagger share one code path. Offsets back to display text are the caller's busine
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from akhbar.tagger.anercorp import bio_spans
-from akhbar.tagger.entity import EntitySource, EntityType
+from akhbar.tagger.entity import EntityType
 from akhbar.tagger.features import Knowledge
-from akhbar.tagger.gazetteer import GazEntry, Gazetteer
+from akhbar.tagger.gazetteer import Gazetteer
+from akhbar.tagger.mention import Mention, mention_key
 from akhbar.tagger.model import CrfModel
+from akhbar.tagger.propagate import link_short_forms, propagated
 from akhbar.tagger.tokens import ARTICLE, clitic_readings, strip_article
 
 _NISBA_ENDINGS = ("يون", "يين", "يه", "ي")
@@ -22,25 +22,6 @@ _NISBA_ENDINGS = ("يون", "يين", "يه", "ي")
 _GENERIC_WORDS = "مدينه بلده قريه ريف منطقه عاصمه بلاد دوله شارع حي مخيم محافظه اقليم ولايه دار شعب"
 _GENERIC_HEADS = frozenset(_GENERIC_WORDS.split())
 _MIN_SURNAME = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """Tokens ``[first, end)``, minus ``skip`` clitic chars; ``key`` is the name's words."""
-
-    first: int
-    end: int
-    skip: int
-    type: EntityType
-    key: tuple[str, ...]
-    entry: GazEntry | None
-    source: EntitySource
-    origin: tuple[str, ...] | None = None  # key of the mention this one copies
-
-
-def _key(words: Sequence[str], first: int, end: int, skip: int) -> tuple[str, ...]:
-    head = dict(clitic_readings(words[first])).get(skip, words[first][skip:])
-    return (head, *words[first + 1 : end])
 
 
 def _clitic_skip(word: str, knowledge: Knowledge, doc_words: set[str]) -> int:
@@ -108,7 +89,7 @@ def find_mentions(
             m.end,
             m.skip,
             m.entry.type,
-            _key(words, m.first, m.end, m.skip),
+            mention_key(words, m.first, m.end, m.skip),
             m.entry,
             "gazetteer",
         )
@@ -117,15 +98,13 @@ def find_mentions(
     model_mentions = _model_mentions(words, model.predict(features), knowledge)
     mentions = _merge_sources(mentions, model_mentions)
     taken = {i for m in mentions for i in range(m.first, m.end)}
-    mentions = _link_short_forms(mentions)
+    mentions = link_short_forms(mentions)
     if propagate:
         mentions += propagated(words, mentions, taken)
     return sorted(mentions, key=lambda m: m.first)
 
 
-def _model_mentions(
-    words: Sequence[str], labels: list[str], knowledge: Knowledge
-) -> list[Mention]:
+def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledge) -> list[Mention]:
     """CRF spans, cleaned of nisba words, generic nouns and clitics."""
     gazetteer = knowledge.gazetteer
     doc_words = set(words)
@@ -135,7 +114,7 @@ def _model_mentions(
         if first == end or _generic(words[first:end]):
             continue
         skip = _clitic_skip(words[first], knowledge, doc_words)
-        key = _key(words, first, end, skip)
+        key = mention_key(words, first, end, skip)
         found.append(Mention(first, end, skip, _entity_type(kind), key, None, "model"))
     return found
 
@@ -169,77 +148,3 @@ def _entity_type(kind: str) -> EntityType:
     if kind == "ORG":
         return "ORG"
     return "LOC"
-
-
-def _link_short_forms(mentions: list[Mention]) -> list[Mention]:
-    """A model mention that is a found person's surname (هاموند) takes that person's name."""
-    surnames = {
-        m.key[-1]: m for m in mentions if m.type == "PER" and len(m.key) > 1 and m.origin is None
-    }
-    linked: list[Mention] = []
-    for m in mentions:
-        full = surnames.get(m.key[-1]) if len(m.key) == 1 and m.entry is None else None
-        if full is not None and full.key != m.key:
-            m = Mention(m.first, m.end, m.skip, full.type, m.key, full.entry, m.source, full.key)
-        linked.append(m)
-    return linked
-
-
-SPREAD_MIN_SHARE = 0.2
-SPREAD_MIN_SEEN = 4
-
-
-def _spreads(mention: Mention, share: dict[str, float]) -> bool:
-    """Whether a found name is tagged at its other occurrences too.
-
-    A one-word model guess spreads only if the CRF itself tagged a fair share of the
-    word's occurrences: one slip (a verb after a heading) must not tag every copy.
-    """
-    if mention.entry is not None or len(mention.key) > 1:
-        return True
-    return share.get(mention.key[0], 1.0) >= SPREAD_MIN_SHARE
-
-
-def _model_share(words: Sequence[str], mentions: list[Mention]) -> dict[str, float]:
-    """For one-word model names: tagged occurrences / all occurrences in the document."""
-    tagged = Counter(m.key[0] for m in mentions if m.source == "model" and len(m.key) == 1)
-    seen: Counter[str] = Counter()
-    for word in words:
-        seen.update({form for _, form in clitic_readings(word)} & tagged.keys())
-    return {w: tagged[w] / seen[w] for w in tagged if seen[w] >= SPREAD_MIN_SEEN}
-
-
-def _surname_can_stand_alone(mention: Mention) -> bool:
-    """A known person's last name (الأسد) may; a model guess ending in ال + noun may not."""
-    if mention.type != "PER" or len(mention.key) < 2 or mention.origin is not None:
-        return False
-    return mention.entry is not None or not mention.key[-1].startswith(ARTICLE)
-
-
-def propagated(words: Sequence[str], mentions: list[Mention], taken: set[int]) -> list[Mention]:
-    """Other occurrences of names already found (and a person's surname alone)."""
-    origins: dict[str, int] = {}
-    entries: list[tuple[tuple[str, ...], GazEntry]] = []
-    share = _model_share(words, mentions)
-    for index, mention in enumerate(mentions):
-        keys = [mention.key] if _spreads(mention, share) else []
-        if _surname_can_stand_alone(mention):
-            keys.append(mention.key[-1:])
-        for key in keys:
-            name = " ".join(key)
-            if name not in origins and len(name) >= _MIN_SURNAME:
-                origins[name] = index
-                entries.append((key, GazEntry(name, mention.type, None, ())))
-    found: list[Mention] = []
-    for m in Gazetteer.from_keys(entries).find(words):
-        if taken.intersection(range(m.first, m.end)):
-            continue
-        origin = mentions[origins[m.entry.canonical]]
-        key = _key(words, m.first, m.end, m.skip)
-        found.append(
-            Mention(
-                m.first, m.end, m.skip, origin.type, key, origin.entry, origin.source, origin.key
-            )
-        )
-        taken.update(range(m.first, m.end))
-    return found

@@ -16,8 +16,9 @@ from functools import cache
 from akhbar.core.normalize import match_with_offsets
 from akhbar.tagger.entity import Entity
 from akhbar.tagger.features import Knowledge
+from akhbar.tagger.mention import Mention
 from akhbar.tagger.model import CrfModel
-from akhbar.tagger.pipeline import Mention, find_mentions
+from akhbar.tagger.pipeline import find_mentions
 from akhbar.tagger.tokens import ARTICLE, DisplayToken, display_tokens
 
 _TATWEEL = "\u0640"

@@ -1,0 +1,90 @@
+"""In-document propagation: a name found once is tagged at its other occurrences.
+
+A person's surname alone (هاموند after فيليب هاموند) takes the full name's canonical
+name and id. Guards keep one CRF slip from spreading through a long article.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from akhbar.tagger.gazetteer import GazEntry, Gazetteer
+from akhbar.tagger.mention import Mention, mention_key
+from akhbar.tagger.tokens import ARTICLE, clitic_readings
+
+_MIN_SURNAME = 3
+
+
+def link_short_forms(mentions: list[Mention]) -> list[Mention]:
+    """A model mention that is a found person's surname (هاموند) takes that person's name."""
+    surnames = {
+        m.key[-1]: m for m in mentions if m.type == "PER" and len(m.key) > 1 and m.origin is None
+    }
+    linked: list[Mention] = []
+    for m in mentions:
+        full = surnames.get(m.key[-1]) if len(m.key) == 1 and m.entry is None else None
+        if full is not None and full.key != m.key:
+            m = Mention(m.first, m.end, m.skip, full.type, m.key, full.entry, m.source, full.key)
+        linked.append(m)
+    return linked
+
+
+SPREAD_MIN_SHARE = 0.2
+SPREAD_MIN_SEEN = 4
+
+
+def _spreads(mention: Mention, share: dict[str, float]) -> bool:
+    """Whether a found name is tagged at its other occurrences too.
+
+    A one-word model guess spreads only if the CRF itself tagged a fair share of the
+    word's occurrences: one slip (a verb after a heading) must not tag every copy.
+    """
+    if mention.entry is not None or len(mention.key) > 1:
+        return True
+    return share.get(mention.key[0], 1.0) >= SPREAD_MIN_SHARE
+
+
+def _model_share(words: Sequence[str], mentions: list[Mention]) -> dict[str, float]:
+    """For one-word model names: tagged occurrences / all occurrences in the document."""
+    tagged = Counter(m.key[0] for m in mentions if m.source == "model" and len(m.key) == 1)
+    seen: Counter[str] = Counter()
+    for word in words:
+        seen.update({form for _, form in clitic_readings(word)} & tagged.keys())
+    return {w: tagged[w] / seen[w] for w in tagged if seen[w] >= SPREAD_MIN_SEEN}
+
+
+def _surname_can_stand_alone(mention: Mention) -> bool:
+    """A known person's last name (الأسد) may; a model guess ending in ال + noun may not."""
+    if mention.type != "PER" or len(mention.key) < 2 or mention.origin is not None:
+        return False
+    return mention.entry is not None or not mention.key[-1].startswith(ARTICLE)
+
+
+def propagated(words: Sequence[str], mentions: list[Mention], taken: set[int]) -> list[Mention]:
+    """Other occurrences of names already found (and a person's surname alone)."""
+    origins: dict[str, int] = {}
+    entries: list[tuple[tuple[str, ...], GazEntry]] = []
+    share = _model_share(words, mentions)
+    for index, mention in enumerate(mentions):
+        keys = [mention.key] if _spreads(mention, share) else []
+        if _surname_can_stand_alone(mention):
+            keys.append(mention.key[-1:])
+        for key in keys:
+            name = " ".join(key)
+            if name not in origins and len(name) >= _MIN_SURNAME:
+                origins[name] = index
+                entries.append((key, GazEntry(name, mention.type, None, ())))
+    found: list[Mention] = []
+    for m in Gazetteer.from_keys(entries).find(words):
+        if taken.intersection(range(m.first, m.end)):
+            continue
+        origin = mentions[origins[m.entry.canonical]]
+        key = mention_key(words, m.first, m.end, m.skip)
+        found.append(
+            Mention(
+                m.first, m.end, m.skip, origin.type, key, origin.entry, origin.source, origin.key
+            )
+        )
+        taken.update(range(m.first, m.end))
+    return found
