@@ -56,7 +56,6 @@ _fold_char = lru_cache(maxsize=65536)(_fold_char_uncached)
 _FAST_RANGES = ((0x0000, 0x007F), (0x0600, 0x06FF))
 _SLOW_CHARS = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
 _ASCII_UPPER = re.compile(r"[A-Z]+")
-_SLOW_OR_UPPER = re.compile(r"[^\x00-\x40\x5b-\x7f\u0600-\u06ff]")
 _PART_SEPARATOR = "\x00"  # folds to itself and is never whitespace
 
 
@@ -73,27 +72,75 @@ def _fast_pairs() -> tuple[tuple[str, str], ...]:
 
 
 _REPLACE_PAIRS = _fast_pairs()
+# Pairs for U+0680-U+06FF (extended letters, Persian digits, Quranic marks): their UTF-8
+# lead bytes are 0xDA/0xDB, so one byte search skips them all for most Arabic news. Only
+# the few characters whose fold makes such a character (``_RARE_MAKERS``) also need them.
+_RARE_LEADS = (b"\xda", b"\xdb")
+_COMMON_PAIRS = tuple(p for p in _REPLACE_PAIRS if not "\u0680" <= p[0] <= "\u06ff")
+_RARE_MAKERS = tuple(old for old, new in _COMMON_PAIRS
+                     if any("\u0680" <= ch <= "\u06ff" for ch in new))
+
+
+def _needs_rare_pairs(data: bytes, text: str) -> bool:
+    return (_RARE_LEADS[0] in data or _RARE_LEADS[1] in data
+            or any(ch in text for ch in _RARE_MAKERS))
+
+
 # ``str.translate`` table with the same effect on single Arabic words (no spaces, no
 # capitals): cheaper than the chained replaces on strings of a few characters.
 ARABIC_FOLD_TABLE: dict[int, str] = {
     ord(old): new for old, new in _REPLACE_PAIRS if "\u0600" <= old <= "\u06ff"
 }
+_COMMON_SLOW = tuple(
+    (ch, _fold_char(ch)) for ch in "–—…«»“”‘’\u00a0"
+    if _fold_char(ch) == ch or not _SLOW_CHARS.search(_fold_char(ch))
+)
 
 
-def _fold_slow_chars(text: str) -> str:
-    """Apply the per-character rule to characters outside the fast path."""
-    return _SLOW_CHARS.sub(lambda m: _fold_char(m.group()), text)
+def _fold_slow_chars(text: str, count: int) -> str:
+    """Apply the per-character rule to the ``count`` characters outside the fast path.
+
+    When they are all common ones (dashes, quotes, no-break space), chained replaces do
+    it: each fold is the character itself or made of fast-path characters only, so the
+    replaces cannot interact. Otherwise a regex scan (slow on Arabic text) does.
+    """
+    pairs: list[tuple[str, str]] = []
+    for ch, folded in _COMMON_SLOW:
+        found = text.count(ch)
+        if found:
+            count -= found
+            if folded != ch:
+                pairs.append((ch, folded))
+    if count:
+        return _SLOW_CHARS.sub(lambda m: _fold_char(m.group()), text)
+    for ch, folded in pairs:
+        text = text.replace(ch, folded)
+    return text
+
+
+# UTF-8 bytes kept in :func:`match_form`: ASCII capitals and the lead bytes of
+# characters outside the fast path (U+0080-U+05FF, U+0700 and up, lone surrogates);
+# the lead bytes of U+0600-U+06FF are 0xD8-0xDB, continuation bytes are 0x80-0xBF.
+_NOT_UNUSUAL = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0xC2 <= b <= 0xD7
+                                                   or b >= 0xDC))
+_UPPER_BYTES = bytes(range(0x41, 0x5B))
 
 
 def match_form(text: str) -> str:
     """Return the match form of ``text`` (no marks, unified letters, digits, single spaces)."""
-    unusual = _SLOW_OR_UPPER.search(text) is not None  # one scan instead of two
-    if unusual and _SLOW_CHARS.search(text):
-        text = _fold_slow_chars(text)
-    for old, new in _REPLACE_PAIRS:
+    # One byte per ASCII capital or slow-path character (usually none): encoding and a
+    # byte-table delete cost far less than a regex scan of Arabic text.
+    data = text.encode("utf-8", "surrogatepass")
+    unusual = data.translate(None, _NOT_UNUSUAL)
+    slow = len(unusual.translate(None, _UPPER_BYTES)) if unusual else 0  # one lead byte each
+    if slow:
+        text = _fold_slow_chars(text, slow)
+    rare = slow or _needs_rare_pairs(data, text)
+    for old, new in _REPLACE_PAIRS if rare else _COMMON_PAIRS:
         if old in text:
             text = text.replace(old, new)
-    if unusual and _ASCII_UPPER.search(text):
+    # Folding never makes an ASCII capital, so the input's capitals are the output's.
+    if unusual and unusual.lower() != unusual:
         text = _ASCII_UPPER.sub(lambda m: m.group().lower(), text)
     while "  " in text:  # cheaper than " ".join(text.split()) on Arabic text
         text = text.replace("  ", " ")

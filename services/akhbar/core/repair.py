@@ -38,6 +38,7 @@ _STRAY_IN_WORD = re.compile(rf"(?<![^\s{_AR_LETTER}\u064b-\u0652])[{STRAY_LETTER
 _STRAY_LATIN = re.compile(rf"(?<=[{_AR_LETTER}][.!?؟])[A-Za-z](?= ?[{_AR_LETTER}])")
 
 _OUTSIDE_FAST = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")
+_NOT_OUTSIDE_LEAD = bytes(b for b in range(256) if not (0xC2 <= b <= 0xD7 or b >= 0xDC))
 # Control characters and lone surrogates: never text, and a surrogate cannot be encoded.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]+")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdf9\ufe70-\ufefc]+")
@@ -108,9 +109,7 @@ def _collapse(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
 _AR_LETTERS = frozenset(chr(c) for c in [*range(0x0621, 0x063B), *range(0x0641, 0x064B)])
 _BEFORE_TATWEEL = _AR_LETTERS | frozenset(chr(c) for c in range(0x064B, 0x0653))
 _SPACE_PAIRS_RUN = (("  ", " "), (" \n", "\n"), ("\n ", "\n"))
-_SPACED_PUNCT = tuple((" " + ch, ch) for ch in ".,،;؛:!?؟…)]")
 _DOTS_PAIRS = (("..", "…"), (".…", "…"), ("….", "…"), ("……", "…"))
-_DOUBLED_PUNCT = tuple((ch + ch, ch) for ch in '!?؟،,;؛:"')
 _MARKS_BEFORE_WORD = ".،؛!?؟…:"
 
 
@@ -138,11 +137,19 @@ def _space_after_marks(text: str) -> str:
     return text
 
 
+# One regex pass each instead of a ``needle in text`` search per mark (each a full scan
+# of the text once the mark itself occurs). Same result as the chained replaces: removing
+# a space never creates a new space-before-mark, and collapsing runs of one mark never
+# creates a doubled other mark, so the replaces' fixed point is "every run collapsed".
+_SPACE_BEFORE_MARK = re.compile(r" (?=[.,،;؛:!?؟…)\]])")
+_DOUBLED_MARK = re.compile(r'([!?؟،,;؛:"])\1+')
+
+
 def _tidy_marks(text: str) -> str:
     """No space before marks, ellipsis for dot runs, no doubled marks."""
-    text = _replace_all(text, _SPACED_PUNCT)
+    text = _SPACE_BEFORE_MARK.sub("", text) if " " in text else text
     text = _collapse(text, _DOTS_PAIRS)
-    return _collapse(text, _DOUBLED_PUNCT)
+    return _DOUBLED_MARK.sub(r"\1", text)
 
 
 def tidy_punctuation(text: str) -> str:
@@ -158,7 +165,11 @@ def repair_text(text: str, removed: dict[str, int]) -> str:
         text = text.replace("\t", " ")
     if not text.replace("\n", " ").isprintable():  # C-speed gate before a regex scan
         text = _CONTROLS.sub("", text)
-    outside = set(_OUTSIDE_FAST.findall(text))  # rare in Arabic news: one scan, few hits
+    # Rare in Arabic news: a byte-table gate (lead bytes of characters outside ASCII and
+    # U+0600-U+06FF, lone surrogates included) before one regex scan with few hits.
+    outside = (set(_OUTSIDE_FAST.findall(text))
+               if text.encode("utf-8", "surrogatepass").translate(None, _NOT_OUTSIDE_LEAD)
+               else set())
     if outside:  # presentation forms, odd spaces and curly quotes
         text = _replace_all(text, tuple(p for p in _SPACE_PAIRS + _QUOTES if p[0] in outside))
         if any("\ufb50" <= ch <= "\ufefc" for ch in outside):
