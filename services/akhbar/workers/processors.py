@@ -7,6 +7,7 @@ function. Errors it raises are ``RejectedInput`` (dead-lettered with their reaso
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -75,8 +76,6 @@ def tag_processor(settings: Settings) -> Processor:
     tagger = default_tagger()
 
     def process(value: bytes | None, _ts: float) -> list[Output]:
-        import time
-
         record = decode(value, "deduped_article")
         out = tag_stage(tagger, record)
         for entity in out["entities"]:
