@@ -1,14 +1,17 @@
-"""CRF features for one token sequence (match-form words).
+"""CRF features for one token sequence (match-form words), declared once as templates.
 
 Word identity, stem (clitics + article removed), prefixes/suffixes 1-3, clitic shape,
-gazetteer membership (B-/I- + type), and the same facts about neighbours. Built as lists
-of strings, the fastest input python-crfsuite accepts.
+gazetteer membership (B-/I- + type), and the same facts about neighbours. Every feature
+is a template that reads exactly one thing: the word at one offset, the gazetteer label
+at one offset, or two adjacent words. The training path renders the templates as the
+strings crfsuite learns from; :mod:`akhbar.tagger.scorer` compiles the same templates
+into cached per-word weight vectors. A feature added to ``TEMPLATES`` reaches both.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from akhbar.tagger.gazetteer import Gazetteer, GazMatch, load_gazetteer
@@ -19,18 +22,128 @@ _CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
-class WordInfo:
-    """Everything the features need to know about one word, computed once per word."""
+class WordFacts:
+    """What the templates may read about one word (computed once per word)."""
 
+    word: str
     stem: str
+    clitics: str
+    shape: str
     given: str
     name_type: str
     cue: str
-    own: tuple[str, ...]
 
 
-_PAD_INFO = WordInfo("<s>", "", "", "", ())
-_PAD = ("<s>", "O", _PAD_INFO)
+@dataclass(frozen=True, slots=True)
+class WordFeature:
+    """``prefix + value(facts of the word at offset)``."""
+
+    prefix: str
+    offset: int
+    value: Callable[[WordFacts], str]
+
+
+@dataclass(frozen=True, slots=True)
+class GazFeature:
+    """``prefix + gazetteer BIO label of the token at offset``."""
+
+    prefix: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class PairFeature:
+    """``prefix + word at offset + "|" + word at offset + 1``."""
+
+    prefix: str
+    offset: int
+
+
+Template = WordFeature | GazFeature | PairFeature
+
+
+def _nothing(_: WordFacts) -> str:
+    return ""
+
+
+def _word(f: WordFacts) -> str:
+    return f.word
+
+
+def _stem(f: WordFacts) -> str:
+    return f.stem
+
+
+def _given(f: WordFacts) -> str:
+    return f.given
+
+
+def _name_type(f: WordFacts) -> str:
+    return f.name_type
+
+
+def _cue(f: WordFacts) -> str:
+    return f.cue
+
+
+# The order is the order of the strings crfsuite sees: keep it, so retraining on
+# unchanged templates gives the same model.
+TEMPLATES: tuple[Template, ...] = (
+    WordFeature("bias", 0, _nothing),
+    WordFeature("w=", 0, _word),
+    WordFeature("s=", 0, _stem),
+    WordFeature("p1=", 0, lambda f: f.stem[:1]),
+    WordFeature("p2=", 0, lambda f: f.stem[:2]),
+    WordFeature("p3=", 0, lambda f: f.stem[:3]),
+    WordFeature("x1=", 0, lambda f: f.word[-1:]),
+    WordFeature("x2=", 0, lambda f: f.word[-2:]),
+    WordFeature("x3=", 0, lambda f: f.word[-3:]),
+    WordFeature("cl=", 0, lambda f: f.clitics),
+    WordFeature("sh=", 0, lambda f: f.shape),
+    GazFeature("g=", 0),
+    WordFeature("w-1=", -1, _word),
+    WordFeature("s-1=", -1, _stem),
+    GazFeature("g-1=", -1),
+    WordFeature("w+1=", 1, _word),
+    WordFeature("s+1=", 1, _stem),
+    GazFeature("g+1=", 1),
+    WordFeature("w-2=", -2, _word),
+    WordFeature("w+2=", 2, _word),
+    PairFeature("w-1|w=", -1),
+    PairFeature("w|w+1=", 0),
+    WordFeature("fn=", 0, _given),
+    WordFeature("fn-1=", -1, _given),
+    WordFeature("fn+1=", 1, _given),
+    WordFeature("nt=", 0, _name_type),
+    WordFeature("nt-1=", -1, _name_type),
+    WordFeature("nt+1=", 1, _name_type),
+    WordFeature("cue-1=", -1, _cue),
+    WordFeature("cue-2=", -2, _cue),
+    WordFeature("cue+1=", 1, _cue),
+)
+
+WORD_TEMPLATES: tuple[WordFeature, ...] = tuple(t for t in TEMPLATES if isinstance(t, WordFeature))
+GAZ_TEMPLATES: tuple[GazFeature, ...] = tuple(t for t in TEMPLATES if isinstance(t, GazFeature))
+PAIR_TEMPLATES: tuple[PairFeature, ...] = tuple(t for t in TEMPLATES if isinstance(t, PairFeature))
+# Padding on each side: the farthest token any template reads.
+WINDOW = max(max(-t.offset, t.offset + isinstance(t, PairFeature)) for t in TEMPLATES)
+PAD_WORD = "<s>"
+PAD_GAZ = "O"
+
+
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    """A word's facts and its rendered word-template strings (``WORD_TEMPLATES`` order)."""
+
+    facts: WordFacts
+    strings: tuple[str, ...]
+
+    @classmethod
+    def of(cls, facts: WordFacts) -> WordInfo:
+        return cls(facts, tuple(t.prefix + t.value(facts) for t in WORD_TEMPLATES))
+
+
+PAD_INFO = WordInfo.of(WordFacts(PAD_WORD, PAD_WORD, "", "pad", "", "", ""))
 
 
 def _shape(word: str, stem: str) -> str:
@@ -46,62 +159,50 @@ def _shape(word: str, stem: str) -> str:
 _DIGITS = re.compile(r"\d")
 
 
-def word_info(word: str, lexicon: Lexicon) -> WordInfo:
-    """Features describing the word itself, plus the lexicon facts its neighbours use."""
+def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
+    """The word's own facts plus the lexicon facts its neighbours use."""
     stem = strip_article(word)
     clitics = word[: len(word) - len(stem)] if stem != word else "-"
-    own = (
-        "bias",
-        "w=" + word,
-        "s=" + stem,
-        "p1=" + stem[:1],
-        "p2=" + stem[:2],
-        "p3=" + stem[:3],
-        "x1=" + word[-1:],
-        "x2=" + word[-2:],
-        "x3=" + word[-3:],
-        "cl=" + clitics,
-        "sh=" + _shape(word, stem),
-    )
     given = "fn" if lexicon.given_name(stem) else ""
-    return WordInfo(stem, given, lexicon.name_word_type(stem), lexicon.cue(stem), own)
+    shape = _shape(word, stem)
+    return WordFacts(
+        word, stem, clitics, shape, given, lexicon.name_word_type(stem), lexicon.cue(stem)
+    )
+
+
+def word_info(word: str, lexicon: Lexicon) -> WordInfo:
+    """Facts and rendered strings of one word."""
+    return WordInfo.of(word_facts(word, lexicon))
+
+
+def _render_step(template: Template) -> Callable[[list[WordInfo], list[str], int], str]:
+    """One template as a function of the padded sequence and a padded position."""
+    if isinstance(template, WordFeature):
+        slot = next(i for i, t in enumerate(WORD_TEMPLATES) if t is template)
+        offset = template.offset
+        return lambda infos, gaz, p: infos[p + offset].strings[slot]
+    if isinstance(template, GazFeature):
+        prefix, offset = template.prefix, template.offset
+        return lambda infos, gaz, p: prefix + gaz[p + offset]
+    prefix, offset = template.prefix, template.offset
+    return lambda infos, gaz, p: (
+        prefix + infos[p + offset].facts.word + "|" + infos[p + offset + 1].facts.word
+    )
+
+
+_STEPS = tuple(_render_step(t) for t in TEMPLATES)
 
 
 def sentence_features(
     words: Sequence[str], gaz_labels: Sequence[str], infos: Sequence[WordInfo]
 ) -> list[list[str]]:
-    """One feature list per token; ``gaz_labels`` are BIO labels from gazetteer matches."""
-    padded = [_PAD, _PAD, *zip(words, gaz_labels, infos, strict=True), _PAD, _PAD]
-    out: list[list[str]] = []
-    for j in range(2, len(padded) - 2):
-        word, gaz, info = padded[j]
-        (pw, pg, pi), (nw, ng, ni) = padded[j - 1], padded[j + 1]
-        out.append(
-            [
-                *info.own,
-                "g=" + gaz,
-                "w-1=" + pw,
-                "s-1=" + pi.stem,
-                "g-1=" + pg,
-                "w+1=" + nw,
-                "s+1=" + ni.stem,
-                "g+1=" + ng,
-                "w-2=" + padded[j - 2][0],
-                "w+2=" + padded[j + 2][0],
-                "w-1|w=" + pw + "|" + word,
-                "w|w+1=" + word + "|" + nw,
-                "fn=" + info.given,
-                "fn-1=" + pi.given,
-                "fn+1=" + ni.given,
-                "nt=" + info.name_type,
-                "nt-1=" + pi.name_type,
-                "nt+1=" + ni.name_type,
-                "cue-1=" + pi.cue,
-                "cue-2=" + padded[j - 2][2].cue,
-                "cue+1=" + ni.cue,
-            ]
-        )
-    return out
+    """One feature list per token (training and reference path; ``TEMPLATES`` order)."""
+    if not len(words) == len(gaz_labels) == len(infos):
+        raise ValueError("words, gazetteer labels and infos differ in length")
+    pad = [PAD_INFO] * WINDOW
+    padded = [*pad, *infos, *pad]
+    gaz = [PAD_GAZ] * WINDOW + list(gaz_labels) + [PAD_GAZ] * WINDOW
+    return [[step(padded, gaz, p) for step in _STEPS] for p in range(WINDOW, WINDOW + len(words))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +224,17 @@ class Knowledge:
         return cls(Gazetteer([]), EMPTY_LEXICON)
 
     def features(self, words: Sequence[str]) -> tuple[list[GazMatch], list[list[str]]]:
-        """Gazetteer matches and the CRF feature lists for one token sequence."""
-        matches = self.gazetteer.find(words)
-        labels = gazetteer_labels(len(words), matches)
-        return matches, sentence_features(words, labels, [self._info(w) for w in words])
+        """Gazetteer matches and the CRF feature strings for one token sequence."""
+        matches, labels = self.observe(words)
+        return matches, sentence_features(words, labels, [self.info(w) for w in words])
 
-    def _info(self, word: str) -> WordInfo:
+    def observe(self, words: Sequence[str]) -> tuple[list[GazMatch], list[str]]:
+        """Gazetteer matches and their BIO labels: all a compiled scorer needs besides words."""
+        matches = self.gazetteer.find(words)
+        return matches, gazetteer_labels(len(words), matches)
+
+    def info(self, word: str) -> WordInfo:
+        """Cached facts and strings of one word."""
         info = self._infos.get(word)
         if info is None:
             if len(self._infos) > _CACHE_LIMIT:
