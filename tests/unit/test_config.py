@@ -21,8 +21,9 @@ def test_environment_is_read_with_one_prefix() -> None:
     settings = Settings.from_env({
         "AKHBAR_TOPIC_PREFIX": "news.", "AKHBAR_PARTITIONS": "6",
         "AKHBAR_DEDUP_THRESHOLD": "0.75", "AKHBAR_DATA_DIR": "/srv/akhbar",
-        "OTHER_VAR": "ignored",
+        "AKHBAR_PRODUCER_LINGER_MS": "25", "OTHER_VAR": "ignored",
     })
+    assert settings.producer_linger_ms == 25
     assert settings.topic("dead-letter") == "news.dead-letter"
     assert settings.partitions == 6
     assert settings.dedup_threshold == 0.75
@@ -33,6 +34,7 @@ def test_environment_is_read_with_one_prefix() -> None:
     ({"AKHBAR_PARTITONS": "3"}, "unknown setting"),
     ({"AKHBAR_PARTITIONS": "three"}, "not a number"),
     ({"AKHBAR_DEDUP_THRESHOLD": "1.5"}, "DEDUP_THRESHOLD"),
+    ({"AKHBAR_PRODUCER_LINGER_MS": "-1"}, "PRODUCER_LINGER_MS"),
     ({"AKHBAR_SECURITY_PROTOCOL": "SASL_SSL"}, "SASL needs"),
 ])
 def test_bad_settings_fail_with_a_clear_message(env: dict[str, str], message: str) -> None:
