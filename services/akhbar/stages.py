@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from akhbar import __version__
 from akhbar.core.clean import clean_article
-from akhbar.core.dedup import Deduper, content_hash
+from akhbar.core.dedup import Deduper
 from akhbar.core.normalize import match_form
 from akhbar.records import Record
 
@@ -69,7 +69,7 @@ def dedup_stage(deduper: Deduper, record: Record, *, now: float) -> tuple[DedupR
     matched = match_text(record)
     verdict = deduper.check(record["id"], matched, now)
     out = dict(record)
-    out["content_hash"] = content_hash(matched)
+    out["content_hash"] = verdict.content_hash
     out["dedup"] = {
         "status": verdict.status,
         "duplicate_of": verdict.duplicate_of,

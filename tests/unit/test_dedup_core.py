@@ -57,6 +57,17 @@ def test_first_seen_is_unique_and_copies_point_to_it() -> None:
     assert deduper.check("d", article(2), 3.0).status == "unique"
 
 
+def test_every_verdict_carries_the_content_hash_of_its_text() -> None:
+    deduper, hashes, _ = make()
+    text = article(1)
+    verdicts = [deduper.check("a", text, 0.0), deduper.check("b", text, 1.0),
+                deduper.check("a", text, 2.0)]
+    assert [v.status for v in verdicts] == ["unique", "exact", "unique"]
+    assert {v.content_hash for v in verdicts} == {content_hash(text)} == set(hashes)
+    near = deduper.check("c", edited(text), 3.0)
+    assert near.status == "near" and near.content_hash == content_hash(edited(text))
+
+
 def test_only_unique_articles_are_stored() -> None:
     deduper, hashes, signatures = make()
     text = article(1)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from akhbar.core.lsh import BandIndex
@@ -52,9 +52,8 @@ class Verdict:
     status: Status
     duplicate_of: str | None
     similarity: float | None  # 1.0 for exact, estimated Jaccard for near, None for unique
-
-
-_UNIQUE = Verdict("unique", None, None)
+    # The blake2b digest check() computed anyway: callers record it without hashing again.
+    content_hash: str = field(default="", compare=False)
 
 
 class Deduper:
@@ -93,16 +92,16 @@ class Deduper:
         digest = _utf8_content_hash(utf8)
         seen = self._hashes.get(digest)
         if seen is not None and seen["ts"] >= cutoff:
-            if seen["id"] == article_id:
-                return _UNIQUE  # a re-delivery of the original is not its own copy
-            return Verdict("exact", seen["id"], 1.0)
+            if seen["id"] == article_id:  # a re-delivery of the original is not its own copy
+                return Verdict("unique", None, None, digest)
+            return Verdict("exact", seen["id"], 1.0, digest)
         sig = utf8_signature(utf8, num_perm=self.num_perm, shingle_words=self.shingle_words)
         if sig is not None:
             near = self._near_or_indexed(index, article_id, sig, cutoff)
             if near is not None:
-                return near
+                return Verdict("near", near[0], near[1], digest)
         self._remember(article_id, digest, sig, now)
-        return _UNIQUE
+        return Verdict("unique", None, None, digest)
 
     def expire(self, now: float) -> int:
         """Drop state older than the window; return how many entries were removed."""
@@ -130,8 +129,8 @@ class Deduper:
 
     def _near_or_indexed(
         self, index: BandIndex, article_id: str, sig: list[int], cutoff: float
-    ) -> Verdict | None:
-        """Return a near verdict, or ``None`` with ``article_id`` left in the buckets.
+    ) -> tuple[str, float] | None:
+        """Return ``(original, similarity)``, or ``None`` with ``article_id`` left in the buckets.
 
         The buckets are claimed while looking (one dict access per band instead of two)
         and released again if the article turns out to be a copy.
@@ -146,7 +145,7 @@ class Deduper:
         index.remove(article_id, keys)
         if previous is not None:  # a copy does not change what is stored
             self._reindex(index, article_id, previous)
-        return Verdict("near", best[0], best[1])
+        return best
 
     def _best_match(
         self, article_id: str, sig: list[int], candidates: set[str], cutoff: float
