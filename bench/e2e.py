@@ -6,7 +6,9 @@
 Phases, each on its own fresh topics (uuid prefix) and consumer groups:
 
 1. passthrough: ``bench/passthrough.py`` (aiokafka, getmany, acks=all, commit after acks)
-   copies ``raw`` to ``enriched`` — the transport ceiling;
+   copies ``raw`` to ``enriched`` — the transport ceiling; then ``bench/faust_noop.py``,
+   one worker's Faust shell with a processor that does nothing (``raw`` to ``clean``) —
+   the ceiling of one stage before any text processing;
 2. pipeline: the three workers (``akhbar worker clean|dedup|tag``) as subprocesses, ready
    and idle, then the same input is pushed as fast as the client can; throughput is input
    articles / (first push → last output received by the bench's consumer). CPU seconds per
@@ -15,6 +17,8 @@ Phases, each on its own fresh topics (uuid prefix) and consumer groups:
    ``ingested_at`` when sent; latency = receipt by the bench's consumer − ``ingested_at``;
 4. scaling: the heaviest stage alone, 1 then 2 instances in one consumer group, fed the
    records that stage saw in phase 2.
+
+Every topic a phase created is deleted when the run ends.
 
 Input: pseudo-articles of 8-14 random ANERcorp sentences (real Arabic news text), about
 88% unique, 4% exact copies, 4% orthographic variants (diacritics, tatweel, Arabic-Indic
@@ -152,6 +156,16 @@ def start_worker(settings: Settings, stage: Stage, log_dir: Path, name: str) -> 
     return Proc(name, popen, port=port)
 
 
+def start_faust_noop(settings: Settings, log_dir: Path) -> Proc:
+    port = free_port()
+    env = worker_env(settings, port)
+    env["AKHBAR_LOG_LEVEL"] = "WARNING"
+    log = (log_dir / "faust-noop.log").open("ab")
+    popen = subprocess.Popen([sys.executable, str(REPO / "bench" / "faust_noop.py")],
+                             stdout=log, stderr=subprocess.STDOUT, env=env)
+    return Proc("faust no-op", popen, port=port)
+
+
 def start_passthrough(settings: Settings, log_dir: Path) -> Proc:
     ready = log_dir / "passthrough.ready"
     ready.unlink(missing_ok=True)
@@ -286,8 +300,12 @@ def _ms(seconds: float) -> str:
     return "never (censored)" if seconds == float("inf") else f"{seconds * 1000:,.0f} ms"
 
 
+CREATED: list[Settings] = []  # every phase's settings, so their topics can be deleted
+
+
 def new_settings(bootstrap: str, partitions: int, data_dir: Path, label: str) -> Settings:
     tag = uuid.uuid4().hex[:8]
+    CREATED.append(Settings(bootstrap_servers=bootstrap, topic_prefix=f"bench{tag}{label}."))
     return Settings(bootstrap_servers=bootstrap, topic_prefix=f"bench{tag}{label}.",
                     group_prefix=f"bench{tag}{label}-", partitions=partitions,
                     data_dir=data_dir / f"{tag}{label}")
@@ -337,6 +355,38 @@ async def phase_passthrough(args: argparse.Namespace, payloads: list[bytes],
         return await timed_run("passthrough", settings, [proc], payloads, ("enriched",))
     finally:
         proc.stop()
+
+
+async def phase_faust_noop(args: argparse.Namespace, payloads: list[bytes],
+                           work: Path) -> Run:
+    settings = new_settings(args.bootstrap, args.partitions, work, "f")
+    await ensure_topics(settings, ("raw", "clean", "dead-letter"))
+    proc = start_faust_noop(settings, work)
+    try:
+        await wait_assigned([proc], args.partitions)
+        return await timed_run("faust no-op hop", settings, [proc], payloads,
+                               ("clean", "dead-letter"))
+    finally:
+        proc.stop()
+
+
+async def delete_bench_topics() -> int:
+    """Delete every topic the phases created (each phase has its own uuid prefix)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    if not CREATED:
+        return 0
+    admin = AIOKafkaAdminClient(**aiokafka_options(CREATED[0]))
+    await admin.start()
+    try:
+        prefixes = tuple(s.topic_prefix for s in CREATED)
+        groups = tuple(s.topic_prefix.rstrip(".") + "-" for s in CREATED)
+        names = [t for t in await admin.list_topics() if t.startswith(prefixes + groups)]
+        if names:
+            await admin.delete_topics(names)
+        return len(names)
+    finally:
+        await admin.close()
 
 
 async def phase_pipeline(args: argparse.Namespace, payloads: list[bytes],
@@ -423,7 +473,7 @@ async def phase_scaling(args: argparse.Namespace, payloads: list[bytes], work: P
 def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, Any]],
            load: tuple[str, str], bench_cpu: float,
            in_process: dict[str, float]) -> dict[str, Any]:
-    passthrough, pipeline, *scaling = runs
+    passthrough, noop, pipeline, *scaling = runs
     lines = [
         f"load average before {load[0]}, after {load[1]}; {os.cpu_count()} cores; "
         f"{args.partitions} partitions; {pipeline.articles} articles, "
@@ -444,7 +494,7 @@ def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, An
     handled = {"clean": pipeline.articles,
                "dedup": pipeline.articles - pipeline.counts.get("dead-letter", 0),
                "tag": pipeline.counts.get("enriched", 0)}
-    for name, cpu in [*pipeline.cpu.items(), *passthrough.cpu.items()]:
+    for name, cpu in [*pipeline.cpu.items(), *passthrough.cpu.items(), *noop.cpu.items()]:
         own = handled.get(name, passthrough.articles)
         alone = f"{in_process[name]:.2f}" if name in in_process else ""
         lines.append(f"| {name} | {cpu:.1f} | {cpu / pipeline.articles * 1000:.2f} | "
@@ -487,10 +537,13 @@ async def main_async(args: argparse.Namespace) -> None:
     print("passthrough ...", flush=True)
     passthrough = await phase_passthrough(args, payloads, work)
     print(f"  {passthrough.rate:,.0f} articles/s", flush=True)
+    print("faust no-op hop ...", flush=True)
+    noop = await phase_faust_noop(args, payloads, work)
+    print(f"  {noop.rate:,.0f} articles/s", flush=True)
     print("pipeline ...", flush=True)
     pipeline, latency, scale_input = await phase_pipeline(args, payloads, work)
     print(f"  {pipeline.rate:,.0f} articles/s", flush=True)
-    runs = [passthrough, pipeline]
+    runs = [passthrough, noop, pipeline]
     if args.scale_articles > 0 and scale_input:
         for instances in (1, 2):
             print(f"scaling {args.scale_stage} x{instances} on {len(scale_input)} records ...",
@@ -505,6 +558,7 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"stage code alone on {args.in_process} records ...", flush=True)
         in_process = in_process_costs(payloads, args.in_process)
     result = report(args, runs, latency, (load_before, load_after), bench_cpu, in_process)
+    print(f"deleted {await delete_bench_topics()} bench topics", flush=True)
     if args.json:
         out = orjson.dumps(result, option=orjson.OPT_INDENT_2)
         Path(args.json).write_bytes(out)  # noqa: ASYNC240 (all done)

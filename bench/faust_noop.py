@@ -1,0 +1,31 @@
+"""The Faust shell with nothing inside: ``akhbar worker clean`` whose processor does no work.
+
+The Faust ceiling for ``bench/e2e.py``: the same runtime as a real worker (Faust app, agent,
+dead-letter handling, metrics, producer settings from ``AKHBAR_*``), but the processor only
+reads the article id and emits ``{"id": ...}`` to the clean topic. Its CPU per record is
+what one stage costs before any text processing. Run it as the clean worker would be:
+
+    AKHBAR_TOPIC_PREFIX=bench1. .venv/bin/python bench/faust_noop.py
+"""
+
+from __future__ import annotations
+
+import sys
+
+import orjson
+
+from akhbar.cli import main
+from akhbar.config import Settings
+from akhbar.workers import processors
+
+
+def noop_processor(_settings: Settings) -> processors.Processor:
+    def process(value: bytes | None, _ts: float) -> list[processors.Output]:
+        return [("clean", {"id": str(orjson.loads(value or b"")["id"])})]
+
+    return process
+
+
+if __name__ == "__main__":
+    processors.clean_processor = noop_processor
+    sys.exit(main(["worker", "clean"]))
