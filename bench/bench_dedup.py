@@ -83,9 +83,8 @@ def main() -> None:
 
     gc.collect()
     before = rss_bytes()
-    hashes: dict[str, Any] = {}
     signatures: dict[str, Any] = {}
-    deduper = Deduper(hashes=hashes, signatures=signatures)
+    deduper = Deduper(signatures=signatures)
     timed("fill index", filler, lambda i, t: deduper.check(i, t, 0.0))
     gc.collect()
     filled = rss_bytes()
@@ -93,7 +92,7 @@ def main() -> None:
           f"({(filled - before) / args.index_size:,.0f} B/article)")
 
     start = time.perf_counter()
-    restarted = Deduper(hashes=hashes, signatures=signatures)
+    restarted = Deduper(signatures=signatures)
     restarted.indexed_count()
     rebuild = time.perf_counter() - start
     gc.collect()

@@ -110,23 +110,21 @@ def _renumber(sentences: list[str], rng: random.Random) -> list[str]:
     return [re.sub(r"[0-9]+", lambda _: str(rng.randint(2, 999)), s) for s in sentences]
 
 
-def index_originals(corpus: Corpus, **options: float) -> tuple[dict, dict, list[Verdict]]:
-    hashes: dict[str, object] = {}
+def index_originals(corpus: Corpus, **options: float) -> tuple[dict, list[Verdict]]:
     signatures: dict[str, object] = {}
-    deduper = Deduper(hashes=hashes, signatures=signatures, **options)  # type: ignore[arg-type]
+    deduper = Deduper(signatures=signatures, **options)  # type: ignore[arg-type]
     verdicts = [deduper.check(a.id, match_form(a.text()), 0.0) for a in corpus.originals]
-    return hashes, signatures, verdicts
+    return signatures, verdicts
 
 
 def evaluate(corpus: Corpus, **options: float) -> dict[str, Counter[str]]:
     """Return, per case kind, a count of outcomes: tp/fn for copies, tn/fp for negatives."""
-    hashes, signatures, verdicts = index_originals(corpus, **options)
+    signatures, verdicts = index_originals(corpus, **options)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
     outcomes["original"]["tn"] = sum(v.status == "unique" for v in verdicts)
     outcomes["original"]["fp"] = sum(v.status != "unique" for v in verdicts)
     for case in corpus.cases:
-        deduper = Deduper(hashes=dict(hashes), signatures=dict(signatures),
-                          **options)  # type: ignore[arg-type]
+        deduper = Deduper(signatures=dict(signatures), **options)  # type: ignore[arg-type]
         verdict = deduper.check(case.id, match_form(case.text), 1.0)
         outcomes[case.kind][_outcome(case, verdict)] += 1
         outcomes[case.kind][f"status_{verdict.status}"] += 1

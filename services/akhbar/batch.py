@@ -24,9 +24,8 @@ class BatchPipeline:
         from akhbar.tagger import default_tagger
 
         self.settings = settings
-        self.hashes: dict[str, Any] = {}
         self.signatures: dict[str, Any] = {}
-        self.deduper = Deduper(hashes=self.hashes, signatures=self.signatures,
+        self.deduper = Deduper(signatures=self.signatures,
                                threshold=settings.dedup_threshold,
                                window_seconds=settings.dedup_window_seconds)
         self.tagger = default_tagger()

@@ -28,10 +28,9 @@ def edited(text: str, every: int = 40) -> str:
     return " ".join("تعديل" if i % every == 7 else w for i, w in enumerate(words))
 
 
-def make(**options: Any) -> tuple[Deduper, dict[str, Any], dict[str, Any]]:
-    hashes: dict[str, Any] = {}
+def make(**options: Any) -> tuple[Deduper, dict[str, Any]]:
     signatures: dict[str, Any] = {}
-    return Deduper(hashes=hashes, signatures=signatures, **options), hashes, signatures
+    return Deduper(signatures=signatures, **options), signatures
 
 
 def test_content_hash_is_128_bit_hex_and_tracks_the_text() -> None:
@@ -47,7 +46,7 @@ def test_algorithm_version_names_the_sketch_parameters() -> None:
 
 
 def test_first_seen_is_unique_and_copies_point_to_it() -> None:
-    deduper, _, _ = make()
+    deduper, _ = make()
     text = article(1)
     assert deduper.check("a", text, 0.0) == Verdict("unique", None, None)
     assert deduper.check("b", text, 1.0) == Verdict("exact", "a", 1.0)
@@ -58,34 +57,35 @@ def test_first_seen_is_unique_and_copies_point_to_it() -> None:
 
 
 def test_every_verdict_carries_the_content_hash_of_its_text() -> None:
-    deduper, hashes, _ = make()
+    deduper, signatures = make()
     text = article(1)
     verdicts = [deduper.check("a", text, 0.0), deduper.check("b", text, 1.0),
                 deduper.check("a", text, 2.0)]
     assert [v.status for v in verdicts] == ["unique", "exact", "unique"]
-    assert {v.content_hash for v in verdicts} == {content_hash(text)} == set(hashes)
+    assert {v.content_hash for v in verdicts} == {content_hash(text)} == {
+        entry["hash"] for entry in signatures.values()}
     near = deduper.check("c", edited(text), 3.0)
     assert near.status == "near" and near.content_hash == content_hash(edited(text))
 
 
 def test_only_unique_articles_are_stored() -> None:
-    deduper, hashes, signatures = make()
+    deduper, signatures = make()
     text = article(1)
     for i, variant in enumerate([text, text, edited(text), article(2)]):
         deduper.check(f"id{i}", variant, float(i))
     assert set(signatures) == {"id0", "id3"}
-    assert {entry["id"] for entry in hashes.values()} == {"id0", "id3"}
+    assert signatures["id0"]["hash"] == content_hash(text)
 
 
 def test_redelivered_original_is_not_its_own_duplicate() -> None:
-    deduper, _, _ = make()
+    deduper, _ = make()
     text = article(1)
     deduper.check("a", text, 0.0)
     assert deduper.check("a", text, 5.0).status == "unique"
 
 
 def test_same_id_with_edited_text_does_not_match_itself() -> None:
-    deduper, _, signatures = make()
+    deduper, signatures = make()
     deduper.check("a", article(1), 0.0)
     assert deduper.check("a", edited(article(1)), 5.0).status == "unique"
     assert signatures["a"]["ts"] == 5.0
@@ -93,71 +93,74 @@ def test_same_id_with_edited_text_does_not_match_itself() -> None:
 
 
 def test_redelivered_duplicate_points_to_the_same_original() -> None:
-    deduper, _, _ = make()
+    deduper, _ = make()
     deduper.check("a", article(1), 0.0)
     first = deduper.check("b", edited(article(1)), 1.0)
     assert deduper.check("b", edited(article(1)), 2.0) == first
 
 
 def test_entries_older_than_the_window_no_longer_match() -> None:
-    deduper, _, _ = make(window_seconds=100.0)
+    deduper, _ = make(window_seconds=100.0)
     deduper.check("a", article(1), 0.0)
     assert deduper.check("b", article(1), 150.0) == Verdict("unique", None, None)
     assert deduper.check("c", edited(article(1)), 160.0).duplicate_of == "b"
 
 
 def test_expire_empties_both_mappings_and_the_buckets() -> None:
-    deduper, hashes, signatures = make(window_seconds=100.0)
+    deduper, signatures = make(window_seconds=100.0)
     for i in range(10):
         deduper.check(f"old{i}", article(i), float(i))
     deduper.check("new", article(99), 150.0)
-    assert deduper.expire(160.0) == 20
-    assert set(signatures) == {"new"} and len(hashes) == 1
+    assert deduper.expire(160.0) == 10
+    assert set(signatures) == {"new"}
     assert deduper.indexed_count() == 1
     assert deduper.check("again", edited(article(3)), 170.0).status == "unique"
+    assert deduper.check("copy", article(3), 171.0).duplicate_of == "again"  # not old3
     assert deduper.expire(160.0) == 0
 
 
 def test_restart_rebuilds_the_index_from_json_round_tripped_state() -> None:
-    deduper, hashes, signatures = make()
+    deduper, signatures = make()
     for i in range(20):
         deduper.check(f"id{i}", article(i), float(i))
-    hashes2, signatures2 = json.loads(json.dumps(hashes)), json.loads(json.dumps(signatures))
-    restarted = Deduper(hashes=hashes2, signatures=signatures2)
+    deduper.check("short", "", 20.0)  # no words: no sketch, but its hash is kept
+    restarted = Deduper(signatures=json.loads(json.dumps(signatures)))
     assert restarted.check("copy", article(4), 30.0) == Verdict("exact", "id4", 1.0)
     assert restarted.check("near", edited(article(5)), 31.0).duplicate_of == "id5"
     assert restarted.indexed_count() == 20
+    assert restarted.check("short-copy", "", 32.0) == Verdict("exact", "short", 1.0)
 
 
 def test_signatures_of_another_algorithm_are_left_out_of_the_index() -> None:
-    deduper, _, signatures = make()
+    deduper, signatures = make()
     deduper.check("a", article(1), 0.0)
     signatures["a"]["algo"] = "minhash-something-else"
-    restarted = Deduper(hashes={}, signatures=signatures)
+    restarted = Deduper(signatures=signatures)
     assert restarted.indexed_count() == 0
     assert restarted.check("b", edited(article(1)), 1.0).status == "unique"
-    assert restarted.expire(10 * 86400.0) == 3  # a's old signature, b's hash and signature
+    assert restarted.check("c", article(1), 2.0).duplicate_of == "a"  # its hash still counts
+    assert restarted.expire(10 * 86400.0) == 2  # a (old algorithm) and b
     assert signatures == {}
 
 
 def test_stored_values_are_plain_json_types() -> None:
-    deduper, hashes, signatures = make()
+    deduper, signatures = make()
     deduper.check("a", article(1), 0.0)
     entry = signatures["a"]
     assert entry["algo"] == ALGORITHM_VERSION and isinstance(entry["sig"], list)
     assert len(entry["sig"]) == 128 and all(type(v) is int for v in entry["sig"])
-    assert json.loads(json.dumps(hashes)) == hashes
+    assert json.loads(json.dumps(signatures)) == signatures
 
 
 def test_text_without_words_is_only_matched_exactly() -> None:
-    deduper, _, signatures = make()
+    deduper, signatures = make()
     assert deduper.check("a", "", 0.0).status == "unique"
     assert deduper.check("b", "", 1.0) == Verdict("exact", "a", 1.0)
-    assert signatures == {}
+    assert signatures["a"]["sig"] is None and deduper.indexed_count() == 0
 
 
 def test_different_stories_sharing_names_stay_unique() -> None:
-    deduper, _, _ = make()
+    deduper, _ = make()
     names = "بشار الأسد ستافان دي ميستورا جنيف موسكو"
     assert deduper.check("a", match_form(f"{names} {article(1, 150)}"), 0.0).status == "unique"
     assert deduper.check("b", match_form(f"{names} {article(2, 150)}"), 1.0).status == "unique"
@@ -177,7 +180,7 @@ def test_public_surface_is_what_the_worker_imports() -> None:
 
 
 def test_known_id_whose_new_text_copies_another_keeps_its_stored_state() -> None:
-    deduper, _, signatures = make()
+    deduper, signatures = make()
     deduper.check("a", article(1), 0.0)
     deduper.check("b", article(2), 1.0)
     stored = dict(signatures["a"])
@@ -185,3 +188,14 @@ def test_known_id_whose_new_text_copies_another_keeps_its_stored_state() -> None
     assert verdict.status == "near" and verdict.duplicate_of == "b"
     assert signatures["a"] == stored and deduper.indexed_count() == 2
     assert deduper.check("c", edited(article(1), every=50), 3.0).duplicate_of == "a"
+
+
+def test_an_id_sent_again_with_other_text_forgets_its_old_text() -> None:
+    deduper, signatures = make()
+    deduper.check("a", article(1), 0.0)
+    deduper.check("a", article(2), 1.0)  # the same id, another story
+    assert deduper.check("b", article(1), 2.0).status == "unique"
+    assert deduper.indexed_count() == 2
+    deduper.check("a", "", 3.0)  # and again, with no words at all
+    assert deduper.indexed_count() == 1 and signatures["a"]["sig"] is None
+    assert deduper.check("c", article(2), 4.0).status == "unique"

@@ -1,16 +1,14 @@
 """Exact and near-duplicate detection over a window of recently seen articles.
 
-Two durable mappings hold the state (the worker backs them with changelogged
-tables; tests use dicts):
-
-- ``hashes``: content hash -> ``{"id": first_article_id, "ts": first_seen}``
-- ``signatures``: article id -> ``{"sig": [ints], "algo": version, "ts": first_seen}``
-
-Only articles judged unique are stored, so a duplicate always points to an
-original. The LSH buckets are derived from ``signatures`` on first use, so a
-restarted worker rebuilds them from its recovered table. A signature whose
-``algo`` differs from ours cannot be compared (the text is gone), so it stays out
-of the buckets until it expires.
+One durable mapping holds the state (the worker backs it with a changelogged table; tests
+use a dict): ``signatures``, article id -> ``{"hash": content hash, "sig": [ints] | None,
+"algo": version, "ts": first_seen}``, for unique articles only, so a duplicate always
+points to an original. Everything else is derived from it on first use, so a restarted
+worker rebuilds it from its recovered table: the content-hash lookup of exact copies and
+the LSH buckets of near copies. (A second table keyed by content hash cost a changelog
+record and a store lookup per article: 0.46 ms of the worker's 2.1 ms CPU per record.)
+A signature whose ``algo`` differs from ours cannot be compared (the text is gone), so it
+stays out of the buckets until it expires; its hash still finds exact copies.
 """
 
 from __future__ import annotations
@@ -62,7 +60,6 @@ class Deduper:
     def __init__(
         self,
         *,
-        hashes: MutableMapping[str, Any],
         signatures: MutableMapping[str, Any],
         threshold: float = 0.8,
         window_seconds: float = 7 * 86400,
@@ -72,7 +69,6 @@ class Deduper:
     ) -> None:
         if num_perm % bands:
             raise ValueError(f"num_perm ({num_perm}) must be a multiple of bands ({bands})")
-        self._hashes = hashes
         self._signatures = signatures
         self.threshold = threshold
         self.window_seconds = window_seconds
@@ -81,8 +77,8 @@ class Deduper:
         self.shingle_words = shingle_words
         self.algorithm = algorithm_version(num_perm, shingle_words)
         self._index: BandIndex | None = None
-        self._hash_expiry: list[tuple[float, str]] = []
-        self._sig_expiry: list[tuple[float, str]] = []
+        self._by_hash: dict[str, tuple[str, float]] = {}  # content hash -> (first id, ts)
+        self._expiry: list[tuple[float, str]] = []
 
     def check(self, article_id: str, match_text: str, now: float) -> Verdict:
         """Decide and remember: first seen wins; later exact/near copies point to it."""
@@ -90,16 +86,20 @@ class Deduper:
         cutoff = now - self.window_seconds
         utf8 = match_text.encode("utf-8")  # once, for both the hash and the shingles
         digest = _utf8_content_hash(utf8)
-        seen = self._hashes.get(digest)
-        if seen is not None and seen["ts"] >= cutoff:
-            if seen["id"] == article_id:  # a re-delivery of the original is not its own copy
+        seen = self._by_hash.get(digest)
+        if seen is not None and seen[1] >= cutoff:
+            if seen[0] == article_id:  # a re-delivery of the original is not its own copy
                 return Verdict("unique", None, None, digest)
-            return Verdict("exact", seen["id"], 1.0, digest)
+            return Verdict("exact", seen[0], 1.0, digest)
         sig = utf8_signature(utf8, num_perm=self.num_perm, shingle_words=self.shingle_words)
         if sig is not None:
             near = self._near_or_indexed(index, article_id, sig, cutoff)
             if near is not None:
                 return Verdict("near", near[0], near[1], digest)
+        else:  # no words to sketch: only exact copies can match; drop an older sketch of id
+            previous = self._signatures.get(article_id)
+            if previous is not None:
+                self._unindex(index, article_id, previous)
         self._remember(article_id, digest, sig, now)
         return Verdict("unique", None, None, digest)
 
@@ -108,17 +108,12 @@ class Deduper:
         index = self._loaded_index()
         cutoff = now - self.window_seconds
         removed = 0
-        while self._hash_expiry and self._hash_expiry[0][0] < cutoff:
-            _, digest = heapq.heappop(self._hash_expiry)
-            entry = self._hashes.get(digest)
-            if entry is not None and entry["ts"] < cutoff:
-                del self._hashes[digest]
-                removed += 1
-        while self._sig_expiry and self._sig_expiry[0][0] < cutoff:
-            _, article_id = heapq.heappop(self._sig_expiry)
+        while self._expiry and self._expiry[0][0] < cutoff:
+            _, article_id = heapq.heappop(self._expiry)
             entry = self._signatures.get(article_id)
             if entry is not None and entry["ts"] < cutoff:
                 self._unindex(index, article_id, entry)
+                self._forget_hash(article_id, entry)
                 del self._signatures[article_id]
                 removed += 1
         return removed
@@ -155,7 +150,7 @@ class Deduper:
         best: tuple[str, float] | None = None
         for candidate in candidates:
             entry = self._signatures.get(candidate)
-            if entry is None or entry["ts"] < cutoff or entry["algo"] != self.algorithm:
+            if entry is None or entry["ts"] < cutoff or not self._comparable(entry):
                 continue
             similarity = estimated_jaccard(sig, entry["sig"])
             if similarity >= self.threshold and (best is None or similarity > best[1]):
@@ -163,34 +158,47 @@ class Deduper:
         return best
 
     def _remember(self, article_id: str, digest: str, sig: list[int] | None, now: float) -> None:
-        """Store a unique article in both mappings and the expiry queues (buckets: claimed)."""
-        self._hashes[digest] = {"id": article_id, "ts": now}
-        heapq.heappush(self._hash_expiry, (now, digest))
-        if sig is not None:
-            self._signatures[article_id] = {"sig": sig, "algo": self.algorithm, "ts": now}
-            heapq.heappush(self._sig_expiry, (now, article_id))
+        """Store a unique article, its hash and its expiry (buckets: already claimed)."""
+        previous = self._signatures.get(article_id)
+        if previous is not None:  # the same id with other text: its old hash goes
+            self._forget_hash(article_id, previous)
+        entry = {"hash": digest, "sig": sig, "algo": self.algorithm, "ts": now}
+        self._signatures[article_id] = entry
+        self._by_hash[digest] = (article_id, now)
+        heapq.heappush(self._expiry, (now, article_id))
+
+    def _forget_hash(self, article_id: str, entry: Any) -> None:
+        digest = entry.get("hash")
+        if digest is not None and self._by_hash.get(digest, ("",))[0] == article_id:
+            del self._by_hash[digest]
+
+    def _comparable(self, entry: Any) -> bool:
+        """A stored sketch of our algorithm (not a text without words, not another version)."""
+        return entry["sig"] is not None and entry["algo"] == self.algorithm
 
     def _unindex(self, index: BandIndex, article_id: str, entry: Any) -> None:
         """Take a stored signature out of the buckets, if it was ever put there."""
-        if entry["algo"] == self.algorithm:
+        if self._comparable(entry):
             index.remove(article_id, band_keys(entry["sig"], self.bands))
 
     def _reindex(self, index: BandIndex, article_id: str, entry: Any) -> None:
         """Put a stored signature back in the buckets, if it belongs there."""
-        if entry["algo"] == self.algorithm:
+        if self._comparable(entry):
             index.add(article_id, band_keys(entry["sig"], self.bands))
 
     def _loaded_index(self) -> BandIndex:
-        """Build the buckets and expiry queues from the mappings on first use."""
+        """Derive the buckets, the hash lookup and the expiry queue from the table, once."""
         if self._index is not None:
             return self._index
         index = BandIndex(self.bands)
         for article_id, entry in self._signatures.items():
-            self._sig_expiry.append((entry["ts"], article_id))
-            if entry["algo"] == self.algorithm:
-                self._reindex(index, article_id, entry)
-        self._hash_expiry.extend((entry["ts"], digest) for digest, entry in self._hashes.items())
-        heapq.heapify(self._sig_expiry)
-        heapq.heapify(self._hash_expiry)
+            self._expiry.append((entry["ts"], article_id))
+            self._reindex(index, article_id, entry)
+            digest = entry.get("hash")
+            if digest is not None:
+                first = self._by_hash.get(digest)
+                if first is None or entry["ts"] < first[1]:  # first seen wins
+                    self._by_hash[digest] = (article_id, entry["ts"])
+        heapq.heapify(self._expiry)
         self._index = index
         return index

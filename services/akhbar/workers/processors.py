@@ -40,14 +40,12 @@ def clean_processor(settings: Settings) -> Processor:
 
 def dedup_processor(
     settings: Settings,
-    hashes: MutableMapping[str, Any],
     signatures: MutableMapping[str, Any],
 ) -> Processor:
-    """State lives in the two mappings (Faust tables in the worker, dicts in tests)."""
+    """State lives in one mapping (a Faust table in the worker, a dict in tests)."""
     from akhbar.core.dedup import Deduper
 
     deduper = Deduper(
-        hashes=hashes,
         signatures=signatures,
         threshold=settings.dedup_threshold,
         window_seconds=settings.dedup_window_seconds,

@@ -122,14 +122,11 @@ def _make_processor(settings: Settings, stage: Stage, app: faust.App) -> process
         return processors.clean_processor(settings)
     if stage == "tag":
         return processors.tag_processor(settings)
-    # use_partitioner: state is partitioned by key (content hash / article id), not by the
-    # partition of the event being processed, so every lookup sees the whole table.
-    tables = {
-        name: app.Table(f"dedup-{name}", key_type=str, partitions=settings.partitions,
-                        use_partitioner=True)
-        for name in ("hashes", "signatures")
-    }
-    return processors.dedup_processor(settings, tables["hashes"], tables["signatures"])
+    # use_partitioner: state is partitioned by key (article id), not by the partition of
+    # the event being processed, so every lookup sees the whole table.
+    signatures = app.Table("dedup-signatures", key_type=str, partitions=settings.partitions,
+                           use_partitioner=True)
+    return processors.dedup_processor(settings, signatures)
 
 
 def _handler(settings: Settings, stage: Stage, process: processors.Processor,
