@@ -78,7 +78,7 @@ def test_strings_are_exactly_the_decomposed_pieces() -> None:
     knowledge = Knowledge.shipped()
     for seed in range(20):
         words = _words(seed, 1 + seed % 9)
-        _, gaz = knowledge.observe(words)
+        gaz = knowledge.observe(words)[1].gaz_labels
         rendered = knowledge.features(words)[1]
         for j in range(len(words)):
             assert rendered[j] == _expected(words, gaz, j, knowledge)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from akhbar.tagger.gazetteer import Gazetteer, GazMatch, load_gazetteer
-from akhbar.tagger.lexicon import EMPTY_LEXICON, Lexicon, build_lexicon
+from akhbar.tagger.lexicon import EMPTY_LEXICON, UNSEEN, Lexicon, Seen, build_lexicon
 from akhbar.tagger.tokens import is_word, strip_article
 
 _CACHE_LIMIT = 200_000
@@ -32,6 +32,8 @@ class WordFacts:
     given: str
     name_type: str
     cue: str
+    seen: Seen = UNSEEN  # labels of this exact word in the CRF's training sentences
+    seen_stem: Seen = UNSEEN  # ... and of every training word with the same stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,15 @@ TEMPLATES: tuple[Template, ...] = (
     WordFeature("cue-1=", -1, _cue),
     WordFeature("cue-2=", -2, _cue),
     WordFeature("cue+1=", 1, _cue),
+    # How often the word (and its stem) was a PER/LOC/ORG in training text, bucketed.
+    WordFeature("twP=", 0, lambda f: f.seen.per),
+    WordFeature("twL=", 0, lambda f: f.seen.loc),
+    WordFeature("twO=", 0, lambda f: f.seen.org),
+    WordFeature("tw0=", 0, lambda f: f.seen.outside),
+    WordFeature("tsP=", 0, lambda f: f.seen_stem.per),
+    WordFeature("tsL=", 0, lambda f: f.seen_stem.loc),
+    WordFeature("tsO=", 0, lambda f: f.seen_stem.org),
+    WordFeature("ts0=", 0, lambda f: f.seen_stem.outside),
 )
 
 WORD_TEMPLATES: tuple[WordFeature, ...] = tuple(t for t in TEMPLATES if isinstance(t, WordFeature))
@@ -166,7 +177,15 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
     given = "fn" if lexicon.given_name(stem) else ""
     shape = _shape(word, stem)
     return WordFacts(
-        word, stem, clitics, shape, given, lexicon.name_word_type(stem), lexicon.cue(stem)
+        word,
+        stem,
+        clitics,
+        shape,
+        given,
+        lexicon.name_word_type(stem),
+        lexicon.cue(stem),
+        lexicon.seen_word(word),
+        lexicon.seen_stem(stem),
     )
 
 
@@ -206,6 +225,15 @@ def sentence_features(
 
 
 @dataclass(frozen=True, slots=True)
+class Observation:
+    """One sequence as the compiled scorer reads it: no strings, just what templates read."""
+
+    words: Sequence[str]
+    gaz_labels: list[str]
+    knowledge: Knowledge
+
+
+@dataclass(frozen=True, slots=True)
 class Knowledge:
     """External knowledge the CRF sees: gazetteer matches and word lists."""
 
@@ -225,13 +253,13 @@ class Knowledge:
 
     def features(self, words: Sequence[str]) -> tuple[list[GazMatch], list[list[str]]]:
         """Gazetteer matches and the CRF feature strings for one token sequence."""
-        matches, labels = self.observe(words)
-        return matches, sentence_features(words, labels, [self.info(w) for w in words])
+        matches, seen = self.observe(words)
+        return matches, sentence_features(words, seen.gaz_labels, [self.info(w) for w in words])
 
-    def observe(self, words: Sequence[str]) -> tuple[list[GazMatch], list[str]]:
-        """Gazetteer matches and their BIO labels: all a compiled scorer needs besides words."""
+    def observe(self, words: Sequence[str]) -> tuple[list[GazMatch], Observation]:
+        """Gazetteer matches, and the sequence for :meth:`CrfModel.predict` (no strings)."""
         matches = self.gazetteer.find(words)
-        return matches, gazetteer_labels(len(words), matches)
+        return matches, Observation(words, gazetteer_labels(len(words), matches), self)
 
     def info(self, word: str) -> WordInfo:
         """Cached facts and strings of one word."""

@@ -1,4 +1,4 @@
-"""The CRF sequence model: train, save, load, predict (python-crfsuite)."""
+"""The CRF sequence model: train and save with python-crfsuite, predict compiled."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pycrfsuite
 
+from akhbar.tagger.crfsuite_file import read_weights
+from akhbar.tagger.features import Observation
 from akhbar.tagger.gazetteer import DATA_DIR
+from akhbar.tagger.scorer import CompiledCrf
 
 MODEL_PATH = DATA_DIR / "crf.model"
 
@@ -48,18 +51,38 @@ def train_model(
 
 
 class CrfModel:
-    """A loaded CRF; ``predict`` is reentrant for one thread (crfsuite taggers are not shared)."""
+    """A loaded CRF, decoded by the compiled scorer; crfsuite itself only trains.
 
-    def __init__(self, path: Path = MODEL_PATH) -> None:
+    ``o_bias`` is taken off the O label's state score before decoding (more names, less
+    precision as it grows); the default 0 gives exactly crfsuite's labels. Caches make
+    ``predict`` safe for one thread at a time only (the tagger holds a lock).
+    """
+
+    def __init__(self, path: Path = MODEL_PATH, o_bias: float = 0.0) -> None:
         if not path.is_file():
             raise FileNotFoundError(f"CRF model missing: {path} (run akhbar.tagger.train)")
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(path))
         self.path = path
+        self._scorer = CompiledCrf(read_weights(path), o_bias)
 
-    def predict(self, features: list[list[str]]) -> list[str]:
-        """BIO labels, one per token."""
-        if not features:
-            return []
-        labels: list[str] = self._tagger.tag(features)
-        return labels
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self._scorer.labels
+
+    def predict(self, features: Observation | Sequence[Sequence[str]]) -> list[str]:
+        """BIO labels, one per token, from an observation or from feature strings."""
+        if isinstance(features, Observation):
+            if not features.words:
+                return []
+            seen = features
+            scores = self._scorer.state_scores(seen.words, seen.gaz_labels, seen.knowledge)
+        else:
+            if not features:
+                return []
+            scores = self._scorer.string_scores(features)
+        return self._scorer.decode(scores)
+
+    def reference(self) -> pycrfsuite.Tagger:
+        """crfsuite's own tagger for this model file: the yardstick in tests and experiments."""
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(self.path))
+        return tagger

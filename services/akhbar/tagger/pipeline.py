@@ -82,7 +82,7 @@ def find_mentions(
     words: Sequence[str], knowledge: Knowledge, model: CrfModel, propagate: bool = True
 ) -> list[Mention]:
     """All mentions in one document, sorted by position."""
-    matches, features = knowledge.features(words)
+    matches, features = knowledge.observe(words)
     mentions = [
         Mention(
             m.first,
