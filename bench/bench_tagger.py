@@ -45,7 +45,7 @@ def main() -> None:
     gazetteer = tagger.knowledge.gazetteer
 
     def gazetteer_only(text: str) -> object:
-        return gazetteer.find([t.word for t in display_tokens(text)])
+        return gazetteer.find(display_tokens(text).words)
 
     total = sum(len(display_tokens(t)) for t in texts)
     print(f"{len(texts)} texts, {total} tokens, best of {args.repeat}")

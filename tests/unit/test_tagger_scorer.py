@@ -53,7 +53,7 @@ def _differences(
 def test_samples_match_crfsuite(
     knowledge: Knowledge, model: CrfModel, reference: pycrfsuite.Tagger
 ) -> None:
-    docs = [[t.word for t in display_tokens(text)] for _, text in sample_texts()]
+    docs = [display_tokens(text).words for _, text in sample_texts()]
     tokens, differ = _differences(docs, knowledge, model, reference)
     assert tokens > 5000
     assert differ == 0

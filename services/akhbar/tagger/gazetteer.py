@@ -15,7 +15,7 @@ from pathlib import Path
 
 from akhbar.core.normalize import match_form
 from akhbar.tagger.entity import ENTITY_TYPES, EntityType
-from akhbar.tagger.tokens import clitic_readings, tokenize
+from akhbar.tagger.tokens import clitic_readings, clitic_spellings, tokenize
 
 DATA_DIR = Path(__file__).parent / "data"
 GAZETTEER_PATH = DATA_DIR / "gazetteer.tsv"
@@ -57,12 +57,14 @@ class Gazetteer:
             for name in (entry.canonical, *entry.variants)
         )
         self._index = self._build(keyed)
+        self._lookup = self._spellings(self._index)
 
     @classmethod
     def from_keys(cls, keyed: Iterable[tuple[tuple[str, ...], GazEntry]]) -> Gazetteer:
         """A gazetteer over names already in match-form words (no re-normalising)."""
         gazetteer = cls(())
         gazetteer._index = cls._build(keyed)
+        gazetteer._lookup = cls._spellings(gazetteer._index)
         return gazetteer
 
     @staticmethod
@@ -80,6 +82,11 @@ class Gazetteer:
             candidates.sort(key=lambda item: -len(item[0]))
         return index
 
+    @staticmethod
+    def _spellings(index: dict[str, list[tuple[tuple[str, ...], GazEntry]]]) -> frozenset[str]:
+        """Words that may start a match: a first name word, with or without clitics."""
+        return frozenset(w for first in index for w in clitic_spellings(first))
+
     def __len__(self) -> int:
         return sum(len(c) for c in self._index.values())
 
@@ -94,14 +101,14 @@ class Gazetteer:
     def find(self, words: Sequence[str]) -> list[GazMatch]:
         """Non-overlapping longest matches, scanning left to right."""
         found: list[GazMatch] = []
-        i = 0
-        while i < len(words):
-            match = self._match_at(words, i)
-            if match is None:
-                i += 1
-                continue
-            found.append(match)
-            i = match.end
+        end = 0
+        lookup = self._lookup
+        for i in [i for i, word in enumerate(words) if word in lookup]:
+            if i >= end:
+                match = self._match_at(words, i)
+                if match is not None:
+                    found.append(match)
+                    end = match.end
         return found
 
     def _match_at(self, words: Sequence[str], i: int) -> GazMatch | None:

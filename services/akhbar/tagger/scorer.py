@@ -34,14 +34,20 @@ _WORD_OFFSETS = sorted({t.offset for t in WORD_TEMPLATES})
 _GAZ_OFFSETS = sorted({t.offset for t in GAZ_TEMPLATES})
 
 
-def _pair_heads(prefix: str, attributes: Sequence[str]) -> frozenset[str]:
-    """Every ``a`` for which some model attribute starts with ``prefix + a + "|"``."""
-    heads: set[str] = set()
-    for attr in attributes:
+def _pair_table(prefix: str, rows: dict[str, int]) -> dict[str, dict[str, int]]:
+    """``table[a][b]``: the row of attribute ``prefix + a + "|" + b``, for every split.
+
+    A word may itself contain ``|``, so an attribute is entered at each ``|`` it has: a
+    lookup then finds exactly the attributes whose string the pair would render.
+    """
+    table: dict[str, dict[str, int]] = {}
+    for attr, row in rows.items():
         if attr.startswith(prefix):
             value = attr[len(prefix) :]
-            heads.update(value[:i] for i, ch in enumerate(value) if ch == "|")
-    return frozenset(heads)
+            for i, ch in enumerate(value):
+                if ch == "|":
+                    table.setdefault(value[:i], {})[value[i + 1 :]] = row
+    return table
 
 
 class CompiledCrf:
@@ -58,7 +64,7 @@ class CompiledCrf:
         for i, attr in enumerate(attrs):
             for label, weight in weights.state[attr]:
                 self._attr[i, label] = weight
-        self._pairs = [(t.prefix, t.offset, _pair_heads(t.prefix, attrs)) for t in PAIR_TEMPLATES]
+        self._pairs = [(t.offset, _pair_table(t.prefix, self._attr_row)) for t in PAIR_TEMPLATES]
         self._gaz_row: dict[str, int] = {}
         self._gaz = np.zeros((0, len(_GAZ_OFFSETS), size))
         self._decoder = Decoder(weights.transitions, self._outside)
@@ -125,20 +131,19 @@ class CompiledCrf:
         return rows
 
     def _add_pairs(self, scores: Matrix, padded: list[str]) -> None:
-        """Adjacent-pair features: only pairs whose first word starts a known pair are looked up."""
+        """Adjacent-pair features, looked up word by word (no strings built)."""
         size = len(scores)
-        attr_row = self._attr_row
-        for prefix, offset, heads in self._pairs:
+        for offset, table in self._pairs:
             lo = WINDOW + offset
-            tokens: list[int] = []
-            rows: list[int] = []
-            for j in [j for j, a in enumerate(padded[lo : lo + size]) if a in heads]:
-                row = attr_row.get(prefix + padded[lo + j] + "|" + padded[lo + j + 1])
-                if row is not None:
-                    tokens.append(j)
-                    rows.append(row)
-            if tokens:
-                scores[tokens] += self._attr[rows]
+            pairs = zip(padded[lo : lo + size], padded[lo + 1 : lo + 1 + size], strict=True)
+            hits = [
+                (j, row)
+                for j, (a, b) in enumerate(pairs)
+                if (following := table.get(a)) is not None and (row := following.get(b)) is not None
+            ]
+            if hits:
+                tokens, rows = zip(*hits, strict=True)
+                scores[list(tokens)] += self._attr[list(rows)]
 
     def state_scores(
         self, words: Sequence[str], gaz_labels: Sequence[str], knowledge: Knowledge

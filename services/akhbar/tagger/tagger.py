@@ -19,7 +19,7 @@ from akhbar.tagger.features import Knowledge
 from akhbar.tagger.mention import Mention
 from akhbar.tagger.model import CrfModel
 from akhbar.tagger.pipeline import find_mentions
-from akhbar.tagger.tokens import ARTICLE, DisplayToken, display_tokens
+from akhbar.tagger.tokens import ARTICLE, DisplayTokens, display_tokens
 
 _TATWEEL = "\u0640"
 
@@ -50,7 +50,7 @@ class Tagger:
         """Entities in ``display_text``, in order, with ``display[start:end] == text``."""
         tokens = display_tokens(display_text)
         with self._lock:
-            mentions = find_mentions([t.word for t in tokens], self.knowledge, self.model)
+            mentions = find_mentions(tokens.words, self.knowledge, self.model)
         spans = [self._display_span(display_text, tokens, m) for m in mentions]
         by_key: dict[tuple[str, ...], str] = {}
         for mention, (start, end) in zip(mentions, spans, strict=True):
@@ -69,15 +69,12 @@ class Tagger:
         return entities
 
     @staticmethod
-    def _display_span(
-        display: str, tokens: list[DisplayToken], mention: Mention
-    ) -> tuple[int, int]:
-        first = tokens[mention.first]
-        start = first.start
+    def _display_span(display: str, tokens: DisplayTokens, mention: Mention) -> tuple[int, int]:
+        start = tokens.start(mention.first)
         if mention.skip:
-            _, starts = match_with_offsets(display[first.start : first.end])
+            _, starts = match_with_offsets(display[start : tokens.end(mention.first)])
             start += starts[mention.skip]
-        return start, tokens[mention.end - 1].end
+        return start, tokens.end(mention.end - 1)
 
     @staticmethod
     def _canonical(mention: Mention, surface: str) -> str:

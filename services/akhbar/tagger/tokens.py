@@ -53,12 +53,26 @@ class Token:
 
 
 @dataclass(frozen=True, slots=True)
-class DisplayToken:
-    """A token found in display text: its match-form ``word`` and display ``[start, end)``."""
+class DisplayTokens:
+    """Match-form words of display text; display offsets are read on demand.
 
-    word: str
-    start: int
-    end: int
+    Only the tokens at the edges of a name ever need offsets, so the regex matches are
+    kept instead of building an object per token.
+    """
+
+    words: list[str]
+    matches: list[re.Match[str]]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def start(self, index: int) -> int:
+        """Display offset where token ``index`` starts."""
+        return self.matches[index].start()
+
+    def end(self, index: int) -> int:
+        """Display offset just past token ``index``."""
+        return self.matches[index].end()
 
 
 @lru_cache(maxsize=200_000)
@@ -67,19 +81,20 @@ def word_form(display_word: str) -> str:
     return match_form(display_word).replace(" ", "")
 
 
-def display_tokens(display: str) -> list[DisplayToken]:
+def display_tokens(display: str) -> DisplayTokens:
     """Tokens of display text with their match forms; marks-only tokens are dropped.
 
     Tokenising the display directly (diacritics and tatweel never split a token) avoids a
     per-character offset map of the whole text: only the few spans that start after a
     clitic need one, for their first token.
     """
-    tokens = []
-    for m in _DISPLAY_TOKEN_RE.finditer(display):
-        word = word_form(m.group())
-        if word:
-            tokens.append(DisplayToken(word, m.start(), m.end()))
-    return tokens
+    matches = list(_DISPLAY_TOKEN_RE.finditer(display))
+    words = [word_form(m.group()) for m in matches]
+    if "" in words:
+        kept = [i for i, word in enumerate(words) if word]
+        words = [words[i] for i in kept]
+        matches = [matches[i] for i in kept]
+    return DisplayTokens(words, matches)
 
 
 def tokenize(match: str) -> list[Token]:
@@ -106,6 +121,21 @@ def clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
             readings.append((len(clitic) + 1, ARTICLE + rest[1:]))
         readings.append((len(clitic), rest))
     return tuple(readings)
+
+
+def clitic_spellings(form: str) -> list[str]:
+    """Every word with a :func:`clitic_readings` reading ``form`` (plus ``form`` itself).
+
+    The inverse lets a lookup skip words quickly: a word none of whose readings is a
+    known name is never in this set for any name.
+    """
+    out = [form]
+    if len(form) >= _MIN_STEM:
+        out += [clitic + form for clitic in CLITICS]
+    rest = form[len(ARTICLE) :]
+    if form.startswith(ARTICLE) and len(rest) >= _MIN_STEM:
+        out += [clitic + "ل" + rest for clitic in CLITICS if clitic.endswith("ل")]
+    return out
 
 
 @lru_cache(maxsize=100_000)

@@ -27,33 +27,54 @@ class Decoder:
         self._into = trans.T.tolist()  # [j][i]: transition i -> j
         self._from_o: list[float] = trans[outside].tolist()
         self._to_o: list[float] = trans[:, outside].tolist()
-        # Costs of turning a run of names back into O's (see ``forced``), names only.
+        # What turning names back into O's costs at least, per name label y (see forced).
         self._names = [y for y in range(len(trans)) if y != outside]
         names = np.array(self._names)
         stay = trans[outside, outside]
-        self._enter = stay - trans[outside, names]
-        self._inner = (stay - trans[np.ix_(names, names)]).min(axis=0)
-        self._leave = float((stay - trans[names, outside]).min())
+        between = trans[np.ix_(names, names)]  # [a, y]: name a -> name y
+        self._enter = stay - trans[outside, names]  # O -> y becomes O -> O
+        self._inner = (stay - between).min(axis=0)  # a -> y becomes O -> O
+        self._exit = stay - trans[names, outside]  # y -> O becomes O -> O
+        self._cut_in = (trans[names, outside][:, None] - between).min(axis=0)  # a->y: a->O
+        self._cut_out = (trans[outside, names][None, :] - between).min(axis=1)  # y->b: O->b
 
     def forced(self, lead: Matrix) -> npt.NDArray[np.bool_]:
         """Tokens where every best path has O, from ``lead`` = O's state score minus each.
 
-        Any path with a name at i has a maximal run of names [s, e) around i; turning the
-        run into O's changes its score by at least f(s) + u(s+1..e-1) + x(e): f is the
-        run's first token (its lead plus the cost of entering from O), u a later token
-        (its lead plus the cheapest transition from another name), x the cheapest exit.
-        If the smallest such sum over all runs through i is positive, O wins at i.
+        A path with a name at i has a maximal run of names [s, e) around i. Three edits
+        turn part of the run into O's: all of it, i to the end (tail), or the start to i
+        (head). Each changes the path's score by at least a sum of per-token lower bounds
+        (a token's lead plus the cheapest change on the transition into it). Where one of
+        the three minimums over all runs through i is positive, any path with a name at
+        i can be beaten, so O is certain there.
         """
         names = lead[:, self._names]
-        first = (names + self._enter).min(axis=1)
-        first[0] = names[0].min()  # nothing to enter from at the start
+        enter = names + self._enter
+        enter[0] = names[0]  # nothing to enter from at the start
+        exit_ = np.broadcast_to(self._exit, names.shape).copy()
+        exit_[-1] = 0.0  # nothing to leave to at the end
         later = (names + self._inner).min(axis=1)
         sums = np.concatenate(([0.0], np.cumsum(later)))
-        left = np.minimum.accumulate(first - sums[1:])
-        ends = sums[1:] + self._leave
-        ends[-1] = sums[-1]  # nothing to leave to at the end
-        right = np.minimum.accumulate(ends[::-1])[::-1]
-        return np.asarray(left + right > 0, dtype=np.bool_)
+        # Best run start up to i, best run end from i (runs of at least one token).
+        starts = np.minimum.accumulate(enter.min(axis=1) - sums[1:])
+        ends = sums[1:] + np.append(np.full(len(lead) - 1, self._exit.min()), 0.0)
+        from_i = np.minimum.accumulate(ends[::-1])[::-1]
+        whole = starts + from_i
+        # Tail: i..e-1 become O; the transition into i loses at most cut-in or enter.
+        cut_in = np.minimum(self._cut_in, enter - names)
+        cut_in[0] = 0.0
+        tail = (names + cut_in + exit_).min(axis=1)
+        tail[:-1] = np.minimum(
+            tail[:-1], (names + cut_in).min(axis=1)[:-1] + from_i[1:] - sums[1:-1]
+        )
+        # Head: s..i become O; the transition out of i loses at most cut-out or exit.
+        cut_out = np.minimum(self._cut_out, exit_)
+        cut_out[-1] = 0.0
+        head = (enter + cut_out).min(axis=1)
+        head[1:] = np.minimum(
+            head[1:], starts[:-1] + sums[1:-1] + (names + self._inner + cut_out).min(axis=1)[1:]
+        )
+        return np.asarray((whole > 0) | (tail > 0) | (head > 0), dtype=np.bool_)
 
     def best_path(self, scores: Matrix) -> list[int]:
         """Label indices of the highest-scoring path (crfsuite's tie order within a segment)."""
