@@ -323,7 +323,7 @@ def in_process_costs(payloads: list[bytes], count: int) -> dict[str, float]:
 
     settings = Settings()
     procs = {"clean": processors.clean_processor(settings),
-             "dedup": processors.dedup_processor(settings, {}, {}),
+             "dedup": processors.dedup_processor(settings, {}),
              "tag": processors.tag_processor(settings)}
     costs: dict[str, float] = {}
     values = payloads[:count]
