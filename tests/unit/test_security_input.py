@@ -109,7 +109,7 @@ def _run_all(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """clean -> dedup -> tag, as the workers chain them; return what reached the end."""
     settings = Settings()
     clean = processors.clean_processor(settings)
-    dedup = processors.dedup_processor(settings, {}, {})
+    dedup = processors.dedup_processor(settings, {})
     tag = processors.tag_processor(settings)
     done: list[dict[str, Any]] = []
     for record in records:
