@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from akhbar.tagger.gazetteer import GazEntry, Gazetteer
 from akhbar.tagger.mention import Mention, mention_key
@@ -48,10 +49,19 @@ def _spreads(mention: Mention, share: dict[str, float]) -> bool:
 def _model_share(words: Sequence[str], mentions: list[Mention]) -> dict[str, float]:
     """For one-word model names: tagged occurrences / all occurrences in the document."""
     tagged = Counter(m.key[0] for m in mentions if m.source == "model" and len(m.key) == 1)
+    if not tagged:
+        return {}
     seen: Counter[str] = Counter()
-    for word in words:
-        seen.update({form for _, form in clitic_readings(word)} & tagged.keys())
+    names = tagged.keys()
+    for word, count in Counter(words).items():  # each distinct word once: news repeats a lot
+        for form in _reading_forms(word) & names:
+            seen[form] += count
     return {w: tagged[w] / seen[w] for w in tagged if seen[w] >= SPREAD_MIN_SEEN}
+
+
+@lru_cache(maxsize=100_000)
+def _reading_forms(word: str) -> frozenset[str]:
+    return frozenset(form for _, form in clitic_readings(word))
 
 
 def _surname_can_stand_alone(mention: Mention) -> bool:
