@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from akhbar.tagger.features import Knowledge
 from akhbar.tagger.gazetteer import Gazetteer, GazMatch
+from akhbar.tagger.tagger import _is_mark, light_form
 from akhbar.tagger.tokens import CLITICS, clitic_readings, clitic_spellings, display_tokens
 from tests.corpus import pseudo_articles, sample_texts
 
@@ -59,3 +60,13 @@ def test_display_tokens_keep_offsets_and_drop_marks_only_tokens() -> None:
     assert tokens.words == ["قال", "الرييس", '"', "بايدن", '"', ",", "في", "واشنطن"]
     spans = [text[tokens.start(i) : tokens.end(i)] for i in range(len(tokens))]
     assert spans == ["قال", "الرئيسُ", "«", "بايدن", "»", "،", "في\u0640", "واشنطن"]
+
+
+def test_light_form_drops_exactly_the_marks() -> None:
+    rng = random.Random(1)
+    chars = [chr(c) for c in [*range(0x600, 0x700), 0x20, 0x41, 0x300, 0x301, 0x640, 0xA0]]
+    for _ in range(3000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        kept = "".join(c for c in text if not _is_mark(c))
+        assert light_form(text) == " ".join(kept.split())
+    assert light_form("بَشّار  الأسد\u0640") == "بشار الأسد"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from akhbar.core.normalize import match_form
@@ -85,7 +86,7 @@ class Gazetteer:
     @staticmethod
     def _spellings(index: dict[str, list[tuple[tuple[str, ...], GazEntry]]]) -> frozenset[str]:
         """Words that may start a match: a first name word, with or without clitics."""
-        return frozenset(w for first in index for w in clitic_spellings(first))
+        return frozenset(chain.from_iterable(map(clitic_spellings, index)))
 
     def __len__(self) -> int:
         return sum(len(c) for c in self._index.values())

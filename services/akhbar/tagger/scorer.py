@@ -10,6 +10,7 @@ the model file at load time, so any retrained model works without a build step.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -32,22 +33,45 @@ from akhbar.tagger.viterbi import Decoder, Matrix
 _CACHE_LIMIT = 100_000  # distinct words (~3 kB each with 7 labels): bounded worker memory
 _WORD_OFFSETS = sorted({t.offset for t in WORD_TEMPLATES})
 _GAZ_OFFSETS = sorted({t.offset for t in GAZ_TEMPLATES})
+_BLOCKS = [_WORD_OFFSETS.index(t.offset) for t in WORD_TEMPLATES]  # template -> offset block
 
 
-def _pair_table(prefix: str, rows: dict[str, int]) -> dict[str, dict[str, int]]:
-    """``table[a][b]``: the row of attribute ``prefix + a + "|" + b``, for every split.
+@dataclass(frozen=True, slots=True)
+class _PairKeys:
+    """One pair template's known pairs as sorted ``id(a) * vocabulary + id(b)`` keys."""
+
+    offset: int
+    keys: npt.NDArray[np.int64]
+    rows: npt.NDArray[np.intp]
+
+
+def _pair_keys(rows: dict[str, int]) -> tuple[dict[str, int], list[_PairKeys]]:
+    """Word ids over every word of a known pair, and each pair template's keys.
 
     A word may itself contain ``|``, so an attribute is entered at each ``|`` it has: a
     lookup then finds exactly the attributes whose string the pair would render.
     """
-    table: dict[str, dict[str, int]] = {}
-    for attr, row in rows.items():
-        if attr.startswith(prefix):
-            value = attr[len(prefix) :]
-            for i, ch in enumerate(value):
-                if ch == "|":
-                    table.setdefault(value[:i], {})[value[i + 1 :]] = row
-    return table
+    vocabulary: dict[str, int] = {}
+    found: list[tuple[int, list[tuple[int, int, int]]]] = []
+    for template in PAIR_TEMPLATES:
+        entries: list[tuple[int, int, int]] = []
+        for attr, row in rows.items():
+            if attr.startswith(template.prefix):
+                value = attr[len(template.prefix) :]
+                for i, ch in enumerate(value):
+                    if ch == "|":
+                        first = vocabulary.setdefault(value[:i], len(vocabulary))
+                        second = vocabulary.setdefault(value[i + 1 :], len(vocabulary))
+                        entries.append((first, second, row))
+        found.append((template.offset, entries))
+    size = len(vocabulary)
+    tables: list[_PairKeys] = []
+    for offset, entries in found:
+        keys = np.array([a * size + b for a, b, _ in entries], dtype=np.int64)
+        order = np.argsort(keys)
+        table_rows = np.array([r for _, _, r in entries], dtype=np.intp)[order]
+        tables.append(_PairKeys(offset, keys[order], table_rows))
+    return vocabulary, tables
 
 
 class CompiledCrf:
@@ -64,7 +88,7 @@ class CompiledCrf:
         for i, attr in enumerate(attrs):
             for label, weight in weights.state[attr]:
                 self._attr[i, label] = weight
-        self._pairs = [(t.offset, _pair_table(t.prefix, self._attr_row)) for t in PAIR_TEMPLATES]
+        self._pair_vocabulary, self._pairs = _pair_keys(self._attr_row)
         self._gaz_row: dict[str, int] = {}
         self._gaz = np.zeros((0, len(_GAZ_OFFSETS), size))
         self._decoder = Decoder(weights.transitions, self._outside)
@@ -75,6 +99,8 @@ class CompiledCrf:
         self._row: dict[str, int] = {}
         self._words = np.zeros((1024, len(_WORD_OFFSETS), len(self.labels)))
         self._words[0] = self._word_vectors(PAD_INFO)  # row 0: the padding, never a word
+        self._pair_id = np.full(len(self._words), -1, dtype=np.int64)  # id in known pairs
+        self._pair_id[0] = self._pair_vocabulary.get(PAD_WORD, -1)
 
     def _vector(self, strings: Sequence[str]) -> npt.NDArray[np.float64]:
         """Sum of the weight rows of the strings the model knows."""
@@ -92,28 +118,40 @@ class CompiledCrf:
         return out
 
     def _word_rows(self, words: Sequence[str], knowledge: Knowledge) -> list[int]:
-        """Cache rows of the words, compiling new ones."""
+        """Cache rows of the words, compiling the new ones together."""
         if knowledge is not self._knowledge or len(self._row) + len(words) > _CACHE_LIMIT:
             self._knowledge = knowledge
             self._reset()  # other word lists, or bounded memory in a long-running worker
         get = self._row.get
         rows = [get(w, -1) for w in words]
         if -1 in rows:
-            for i, word in enumerate(words):
-                if rows[i] < 0:
-                    rows[i] = self._compile(word, knowledge)
+            new = list(dict.fromkeys(w for w, r in zip(words, rows, strict=True) if r < 0))
+            self._compile(new, knowledge)
+            rows = [get(w, -1) for w in words]
         return rows
 
-    def _compile(self, word: str, knowledge: Knowledge) -> int:
-        row = self._row.get(word)
-        if row is not None:
-            return row
-        row = len(self._row) + 1
-        if row == len(self._words):
+    def _compile(self, words: list[str], knowledge: Knowledge) -> None:
+        """Per-offset vectors of new words: one gather and one scatter-add for all."""
+        first = len(self._row) + 1
+        while first + len(words) > len(self._words):
             self._words = np.concatenate([self._words, np.zeros_like(self._words)])
-        self._words[row] = self._word_vectors(word_info(word, knowledge.lexicon))
-        self._row[word] = row
-        return row
+            self._pair_id = np.concatenate([self._pair_id, np.full_like(self._pair_id, -1)])
+        targets: list[int] = []
+        attrs: list[int] = []
+        get = self._attr_row.get
+        for k, word in enumerate(words):
+            base = (first + k) * len(_WORD_OFFSETS)
+            strings = word_info(word, knowledge.lexicon).strings
+            for string, block in zip(strings, _BLOCKS, strict=True):
+                row = get(string)
+                if row is not None:
+                    targets.append(base + block)
+                    attrs.append(row)
+            self._row[word] = first + k
+        flat = self._words.reshape(-1, len(self.labels))
+        np.add.at(flat, targets, self._attr[attrs])
+        ids = self._pair_vocabulary
+        self._pair_id[first : first + len(words)] = [ids.get(w, -1) for w in words]
 
     def _gaz_rows(self, labels: Sequence[str]) -> list[int]:
         """Rows of the gazetteer labels' vectors (one per label offset), compiling new ones."""
@@ -130,20 +168,20 @@ class CompiledCrf:
             rows = [self._gaz_row[label] for label in labels]
         return rows
 
-    def _add_pairs(self, scores: Matrix, padded: list[str]) -> None:
-        """Adjacent-pair features, looked up word by word (no strings built)."""
+    def _add_pairs(self, scores: Matrix, pair_ids: npt.NDArray[np.int64]) -> None:
+        """Adjacent-pair features: both words' pair ids form a key looked up in bulk."""
         size = len(scores)
-        for offset, table in self._pairs:
-            lo = WINDOW + offset
-            pairs = zip(padded[lo : lo + size], padded[lo + 1 : lo + 1 + size], strict=True)
-            hits = [
-                (j, row)
-                for j, (a, b) in enumerate(pairs)
-                if (following := table.get(a)) is not None and (row := following.get(b)) is not None
-            ]
-            if hits:
-                tokens, rows = zip(*hits, strict=True)
-                scores[list(tokens)] += self._attr[list(rows)]
+        vocabulary = len(self._pair_vocabulary)
+        for table in self._pairs:
+            if not len(table.keys):
+                continue
+            lo = WINDOW + table.offset
+            first, second = pair_ids[lo : lo + size], pair_ids[lo + 1 : lo + 1 + size]
+            keys = first * vocabulary + second
+            where = np.minimum(np.searchsorted(table.keys, keys), len(table.keys) - 1)
+            hit = (table.keys[where] == keys) & (first >= 0) & (second >= 0)
+            if hit.any():
+                scores[hit] += self._attr[table.rows[where[hit]]]
 
     def state_scores(
         self, words: Sequence[str], gaz_labels: Sequence[str], knowledge: Knowledge
@@ -151,7 +189,7 @@ class CompiledCrf:
         """``(tokens, labels)`` state scores, as crfsuite computes them from the strings."""
         size = len(words)
         pad = [0] * WINDOW
-        rows = [*pad, *self._word_rows(words, knowledge), *pad]  # may grow self._words
+        rows = np.array([*pad, *self._word_rows(words, knowledge), *pad])  # may grow _words
         gathered = self._words[rows]
         scores = np.zeros((size, len(self.labels)))
         for block, offset in enumerate(_WORD_OFFSETS):
@@ -161,8 +199,7 @@ class CompiledCrf:
         gaz = self._gaz[gaz_rows]
         for block, offset in enumerate(_GAZ_OFFSETS):
             scores += gaz[WINDOW + offset : WINDOW + offset + size, block]
-        word_pad = [PAD_WORD] * WINDOW
-        self._add_pairs(scores, [*word_pad, *words, *word_pad])
+        self._add_pairs(scores, self._pair_id[rows])
         return scores
 
     def string_scores(self, features: Sequence[Sequence[str]]) -> Matrix:

@@ -28,9 +28,23 @@ def _is_mark(ch: str) -> bool:
     return ch == _TATWEEL or unicodedata.category(ch) == "Mn"
 
 
+class _Unmark(dict[int, str | None]):
+    """``str.translate`` table deleting marks, filled per code point on first sight."""
+
+    def __missing__(self, code: int) -> str | None:
+        if len(self) > _UNMARK_LIMIT:
+            self.clear()  # bounded in a long-running worker
+        mapped = self[code] = None if _is_mark(chr(code)) else chr(code)
+        return mapped
+
+
+_UNMARK_LIMIT = 10_000
+_UNMARK = _Unmark()
+
+
 def light_form(surface: str) -> str:
     """Surface without diacritics and tatweel, single-spaced: a model entity's canonical."""
-    return " ".join("".join(c for c in surface if not _is_mark(c)).split())
+    return " ".join(surface.translate(_UNMARK).split())
 
 
 class Tagger:

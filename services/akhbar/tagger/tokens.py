@@ -123,7 +123,8 @@ def clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
     return tuple(readings)
 
 
-def clitic_spellings(form: str) -> list[str]:
+@lru_cache(maxsize=100_000)
+def clitic_spellings(form: str) -> tuple[str, ...]:
     """Every word with a :func:`clitic_readings` reading ``form`` (plus ``form`` itself).
 
     The inverse lets a lookup skip words quickly: a word none of whose readings is a
@@ -135,7 +136,7 @@ def clitic_spellings(form: str) -> list[str]:
     rest = form[len(ARTICLE) :]
     if form.startswith(ARTICLE) and len(rest) >= _MIN_STEM:
         out += [clitic + "ل" + rest for clitic in CLITICS if clitic.endswith("ل")]
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=100_000)

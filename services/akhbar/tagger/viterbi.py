@@ -3,14 +3,13 @@
 At most tokens the O label's state score beats every name label by so much that no
 path with a name there can be best (see :meth:`Decoder.forced`): O is fixed there, the
 sequence splits into short independent segments around possible names, and only those
-are searched. Ties between paths may break
-differently from crfsuite; nothing else can.
+are searched, all at once: one numpy step per token of the longest. Ties between paths
+may break differently from crfsuite; nothing else can.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import add
 
 import numpy as np
 import numpy.typing as npt
@@ -24,9 +23,14 @@ class Decoder:
     def __init__(self, transitions: Sequence[Sequence[float]], outside: int) -> None:
         trans = np.array(transitions, dtype=np.float64)
         self.outside = outside
-        self._into = trans.T.tolist()  # [j][i]: transition i -> j
-        self._from_o: list[float] = trans[outside].tolist()
-        self._to_o: list[float] = trans[:, outside].tolist()
+        # Transitions plus one extra label that ends a segment at the sequence end:
+        # entered from any label at no cost, left to none. [j, i]: transition i -> j.
+        size = len(trans)
+        ext = np.full((size + 1, size + 1), -np.inf)
+        ext[:size, :size] = trans
+        ext[:, size] = 0.0
+        self._into_ext = np.ascontiguousarray(ext.T)
+        self._from_o_ext = ext[outside]
         # What turning names back into O's costs at least, per name label y (see forced).
         self._names = [y for y in range(len(trans)) if y != outside]
         names = np.array(self._names)
@@ -79,42 +83,48 @@ class Decoder:
     def best_path(self, scores: Matrix) -> list[int]:
         """Label indices of the highest-scoring path (crfsuite's tie order within a segment)."""
         size = len(scores)
-        path = [self.outside] * size
         if not size:
-            return path
+            return []
         free = np.flatnonzero(~self.forced(scores[:, [self.outside]] - scores))
-        if not len(free):
-            return path
-        breaks = np.flatnonzero(np.diff(free) != 1)  # runs of consecutive free tokens
-        starts = [free[0], *free[breaks + 1].tolist()]
-        ends = [*(free[breaks] + 1).tolist(), free[-1] + 1]
-        rows: list[list[float]] = scores[free[0] : free[-1] + 1].tolist()
-        base = int(free[0])
-        for start, end in zip(starts, ends, strict=True):
-            segment = rows[start - base : end - base]
-            path[start:end] = self._segment(segment, start > 0, end < size)
-        return path
+        path = np.full(size, self.outside)
+        if len(free):
+            breaks = np.flatnonzero(np.diff(free) != 1)  # runs of consecutive free tokens
+            starts = np.concatenate(([free[0]], free[breaks + 1]))
+            ends = np.concatenate((free[breaks] + 1, [free[-1] + 1]))
+            labels = self._segments(scores, starts, ends)
+            for start, end, row in zip(starts.tolist(), ends.tolist(), labels, strict=True):
+                path[start:end] = row[: end - start]
+        return path.tolist()  # type: ignore[no-any-return]
 
-    def _segment(self, rows: list[list[float]], after_o: bool, before_o: bool) -> list[int]:
-        """Viterbi over one segment whose neighbours are O (or the sequence edge).
+    def _segments(
+        self, scores: Matrix, starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.intp]:
+        """Viterbi over all segments at once, one token of each per step.
 
-        Only scores go forward; the back pointer is recomputed on the way back for the one
-        label the path takes, which finds the same first maximum crfsuite stores.
+        A segment's neighbours are O (or the sequence edge). Each segment is padded after
+        its end with tokens only O can take (so the transition into O is counted) or, at
+        the sequence end, only an extra label every label enters for free. Only scores go
+        forward; on the way back the one label taken is re-maximised, which finds the
+        same first maximum crfsuite stores.
         """
-        into = self._into
-        first = rows[0]
-        alpha = [t + s for t, s in zip(self._from_o, first, strict=False)] if after_o else first
+        count, steps = len(starts), int((ends - starts).max()) + 1
+        width = len(self._into_ext)
+        position = starts[:, None] + np.arange(steps)
+        inside = position < ends[:, None]
+        state = np.full((count, steps, width), -np.inf)
+        state[inside, :-1] = scores[position[inside]]
+        pad_rows, pad_steps = np.nonzero(~inside)
+        exit_label = np.where(ends == len(scores), width - 1, self.outside)
+        state[pad_rows, pad_steps, exit_label[pad_rows]] = 0.0
+        alpha = state[:, 0] + np.where(starts[:, None] > 0, self._from_o_ext, 0.0)
         alphas = [alpha]
-        for row in rows[1:]:
-            alpha = [max(map(add, alpha, column)) + s for column, s in zip(into, row, strict=False)]
+        for step in range(1, steps):
+            alpha = (alpha[:, None, :] + self._into_ext).max(axis=2) + state[:, step]
             alphas.append(alpha)
-        if before_o:
-            alpha = [a + t for a, t in zip(alpha, self._to_o, strict=False)]
-        label = alpha.index(max(alpha))
-        out = [label]
-        for alpha in reversed(alphas[:-1]):
-            candidates = [a + t for a, t in zip(alpha, into[label], strict=False)]
-            label = candidates.index(max(candidates))
-            out.append(label)
-        out.reverse()
+        label = alpha.argmax(axis=1)
+        out = np.empty((count, steps), dtype=np.intp)
+        out[:, -1] = label
+        for step in range(steps - 1, 0, -1):
+            label = (alphas[step - 1] + self._into_ext[label]).argmax(axis=1)
+            out[:, step - 1] = label
         return out
