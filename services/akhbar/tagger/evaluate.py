@@ -21,10 +21,11 @@ from typing import Any
 from akhbar.tagger.anercorp import ANERCORP_TRAIN, Sentence, bio_spans, read_sentences
 from akhbar.tagger.entity import ENTITY_TYPES
 from akhbar.tagger.features import Knowledge
+from akhbar.tagger.lexicon import EMPTY_STATS
 from akhbar.tagger.model import DEFAULT_PARAMS, CrfModel, CrfParams
 from akhbar.tagger.pipeline import find_mentions
 from akhbar.tagger.tagger import Tagger, default_tagger
-from akhbar.tagger.train import fit
+from akhbar.tagger.train import corpus_stats, fit, with_counts
 
 Span = tuple[int, int, str]
 DOC_SENTENCES = 20
@@ -97,23 +98,34 @@ def cross_validate(
     only_fold: int | None = None,
     keep: Path | None = None,
 ) -> dict[str, Scores]:
-    """K-fold CV; returns scores with and without propagation (same models)."""
-    knowledge = Knowledge.shipped() if use_gazetteer else Knowledge.nothing()
+    """K-fold CV; returns scores with and without propagation (same models).
+
+    Corpus-count features come from the training folds only: the shipped counts (from the
+    whole split) are replaced for every fold, so no held-out label reaches a feature.
+    """
+    base = Knowledge.shipped() if use_gazetteer else Knowledge.nothing()
     results = {"no-propagation": Scores.empty(), "propagation": Scores.empty()}
     size = len(sentences) // folds
     for k in range(folds):
         if only_fold is not None and k != only_fold:
             continue
         lo, hi = k * size, (len(sentences) if k == folds - 1 else (k + 1) * size)
+        training = [*sentences[:lo], *sentences[hi:]]
+        knowledge = fold_knowledge(base, training, use_gazetteer)
         with tempfile.TemporaryDirectory() as tmp:
             path = (keep or Path(tmp)) / f"fold{k}of{folds}-c1={params.c1}-c2={params.c2}.model"
             if not path.is_file():  # a kept model is reused: post-processing experiments
-                fit([*sentences[:lo], *sentences[hi:]], path, knowledge, params)
+                fit(training, path, knowledge, params, counts=use_gazetteer)
             model = CrfModel(path)
             for name, prop in (("no-propagation", False), ("propagation", True)):
                 fold_scores = score_fold(sentences[lo:hi], model, knowledge, prop)
                 _merge(results[name], fold_scores)
     return results
+
+
+def fold_knowledge(base: Knowledge, training: Sequence[Sentence], counts: bool) -> Knowledge:
+    """``base`` with corpus counts from this fold's training sentences (or none at all)."""
+    return with_counts(base, corpus_stats(training) if counts else EMPTY_STATS)
 
 
 def _merge(total: Scores, part: Scores) -> None:
@@ -151,8 +163,11 @@ def _predicted_spans(
     if article[lo : lo + len(text)] != text:
         raise ValueError(f"gold sentence not found at offset {lo} of {item['sample']}")
     entities = tagger.tag(article)
-    return {(e.start - lo, e.end - lo, e.type) for e in entities
-            if lo <= e.start and e.end <= lo + len(text)}
+    return {
+        (e.start - lo, e.end - lo, e.type)
+        for e in entities
+        if lo <= e.start and e.end <= lo + len(text)
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:

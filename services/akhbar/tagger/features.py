@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from akhbar.tagger.gazetteer import Gazetteer, GazMatch, load_gazetteer
-from akhbar.tagger.lexicon import EMPTY_LEXICON, Lexicon, build_lexicon
+from akhbar.tagger.lexicon import EMPTY_LEXICON, UNSEEN, Lexicon, Seen, build_lexicon
 from akhbar.tagger.tokens import is_word, strip_article
 
 _CACHE_LIMIT = 200_000
@@ -32,6 +32,8 @@ class WordFacts:
     given: str
     name_type: str
     cue: str
+    seen: Seen = UNSEEN  # labels of this exact word in the CRF's training sentences
+    seen_stem: Seen = UNSEEN  # ... and of every training word with the same stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,15 @@ TEMPLATES: tuple[Template, ...] = (
     WordFeature("cue-1=", -1, _cue),
     WordFeature("cue-2=", -2, _cue),
     WordFeature("cue+1=", 1, _cue),
+    # How often the word (and its stem) was a PER/LOC/ORG in training text, bucketed.
+    WordFeature("twP=", 0, lambda f: f.seen.per),
+    WordFeature("twL=", 0, lambda f: f.seen.loc),
+    WordFeature("twO=", 0, lambda f: f.seen.org),
+    WordFeature("tw0=", 0, lambda f: f.seen.outside),
+    WordFeature("tsP=", 0, lambda f: f.seen_stem.per),
+    WordFeature("tsL=", 0, lambda f: f.seen_stem.loc),
+    WordFeature("tsO=", 0, lambda f: f.seen_stem.org),
+    WordFeature("ts0=", 0, lambda f: f.seen_stem.outside),
 )
 
 WORD_TEMPLATES: tuple[WordFeature, ...] = tuple(t for t in TEMPLATES if isinstance(t, WordFeature))
@@ -166,7 +177,15 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
     given = "fn" if lexicon.given_name(stem) else ""
     shape = _shape(word, stem)
     return WordFacts(
-        word, stem, clitics, shape, given, lexicon.name_word_type(stem), lexicon.cue(stem)
+        word,
+        stem,
+        clitics,
+        shape,
+        given,
+        lexicon.name_word_type(stem),
+        lexicon.cue(stem),
+        lexicon.seen_word(word),
+        lexicon.seen_stem(stem),
     )
 
 
