@@ -89,7 +89,7 @@ def display_tokens(display: str) -> DisplayTokens:
     clitic need one, for their first token.
     """
     matches = list(_DISPLAY_TOKEN_RE.finditer(display))
-    words = [word_form(m.group()) for m in matches]
+    words = list(map(word_form, map(re.Match.group, matches)))
     if "" in words:
         kept = [i for i, word in enumerate(words) if word]
         words = [words[i] for i in kept]

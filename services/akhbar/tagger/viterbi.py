@@ -103,9 +103,8 @@ class Decoder:
 
         A segment's neighbours are O (or the sequence edge). Each segment is padded after
         its end with tokens only O can take (so the transition into O is counted) or, at
-        the sequence end, only an extra label every label enters for free. Only scores go
-        forward; on the way back the one label taken is re-maximised, which finds the
-        same first maximum crfsuite stores.
+        the sequence end, only an extra label every label enters for free. Back pointers
+        take the first maximum, as crfsuite does.
         """
         count, steps = len(starts), int((ends - starts).max()) + 1
         width = len(self._into_ext)
@@ -121,10 +120,12 @@ class Decoder:
         for step in range(1, steps):
             alpha = (alpha[:, None, :] + self._into_ext).max(axis=2) + state[:, step]
             alphas.append(alpha)
+        # Back pointers of every step in one go, then one gather per step on the way back.
+        back = (np.array(alphas[:-1])[:, :, None, :] + self._into_ext).argmax(axis=3)
+        rows = np.arange(count)
         label = alpha.argmax(axis=1)
-        out = np.empty((count, steps), dtype=np.intp)
-        out[:, -1] = label
-        for step in range(steps - 1, 0, -1):
-            label = (alphas[step - 1] + self._into_ext[label]).argmax(axis=1)
-            out[:, step - 1] = label
-        return out
+        out = [label]
+        for step in range(steps - 2, -1, -1):
+            label = back[step, rows, label]
+            out.append(label)
+        return np.array(out[::-1]).T
