@@ -1,11 +1,13 @@
 """Tagger throughput, single core: CPU per article and tokens per CPU second.
 
-Run: ``.venv/bin/python bench/bench_tagger.py [--repeat 10] [--articles 300]``.
+Run: ``.venv/bin/python bench/bench_tagger.py [--repeat 10] [--articles 300] [--check]``.
 Timed, in one fresh process and in this order (so "first pass" means cold caches):
 the full tagger (tokenise + match form + gazetteer + CRF + propagation + offsets) on
 pseudo-articles built like ``bench/e2e.py`` builds them (8-14 random ANERcorp sentences,
 paragraphs of three), then on the sample articles, then the gazetteer lookup alone
-(tokenise + match form + longest match) on the samples.
+(tokenise + match form + longest match) on the samples. ``--check`` instead compares
+the compiled scorer's labels with crfsuite's on every ANERcorp training sentence, every
+20-sentence pseudo-document, the samples and the pseudo-articles.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.corpus
 from tests.corpus import anercorp_sentences
 
 from akhbar.tagger import default_tagger
+from akhbar.tagger.anercorp import read_sentences
+from akhbar.tagger.evaluate import documents
+from akhbar.tagger.tagger import Tagger
 from akhbar.tagger.tokens import display_tokens
 
 SAMPLES = Path("/work/shared/samples")
@@ -63,12 +68,33 @@ def report(label: str, texts: list[str], run: Callable[[str], object], repeat: i
     )
 
 
+def check(tagger: Tagger, texts: list[str]) -> None:
+    """Labels of the compiled scorer vs ``pycrfsuite.Tagger.tag`` on the same features."""
+    knowledge, model = tagger.knowledge, tagger.model
+    reference = model.reference()
+    sentences = read_sentences()
+    groups = {
+        "ANERcorp sentences": [list(s.words) for s in sentences],
+        "20-sentence pseudo-documents": [words for words, _ in documents(sentences)],
+        "samples and pseudo-articles": [display_tokens(t).words for t in texts],
+    }
+    for name, sequences in groups.items():
+        tokens = differ = 0
+        for words in sequences:
+            expected = reference.tag(knowledge.features(words)[1])
+            got = model.predict(knowledge.observe(words)[1])
+            tokens += len(words)
+            differ += sum(a != b for a, b in zip(got, expected, strict=True))
+        print(f"{name}: {len(sequences)} sequences, {tokens} tokens, {differ} differences")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--samples", type=Path, default=SAMPLES)
+    parser.add_argument("--check", action="store_true", help="compare labels with crfsuite")
     args = parser.parse_args()
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     bodies = articles(args.articles, args.seed)
@@ -77,6 +103,9 @@ def main() -> None:
     tagger = default_tagger()
     print(f"tagger load: {time.process_time() - started:.2f} s CPU")
     gazetteer = tagger.knowledge.gazetteer
+    if args.check:  # on its own: it would warm the caches the first pass measures cold
+        check(tagger, samples + bodies)
+        return
 
     def gazetteer_only(text: str) -> object:
         return gazetteer.find(display_tokens(text).words)
