@@ -36,11 +36,31 @@ class Decoder:
         names = np.array(self._names)
         stay = trans[outside, outside]
         between = trans[np.ix_(names, names)]  # [a, y]: name a -> name y
-        self._enter = stay - trans[outside, names]  # O -> y becomes O -> O
-        self._inner = (stay - between).min(axis=0)  # a -> y becomes O -> O
-        self._exit = stay - trans[names, outside]  # y -> O becomes O -> O
-        self._cut_in = (trans[names, outside][:, None] - between).min(axis=0)  # a->y: a->O
-        self._cut_out = (trans[outside, names][None, :] - between).min(axis=1)  # y->b: O->b
+        enter = stay - trans[outside, names]  # O -> y becomes O -> O
+        inner = (stay - between).min(axis=0)  # a -> y becomes O -> O
+        exit_ = stay - trans[names, outside]  # y -> O becomes O -> O
+        cut_in = (trans[names, outside][:, None] - between).min(axis=0)  # a -> y: a -> O
+        cut_out = (trans[outside, names][None, :] - between).min(axis=1)  # y -> b: O -> b
+        self._exit = float(exit_.min())
+        zero = np.zeros_like(enter)
+        self._costs = self._bound_costs(enter, inner, exit_, cut_in, cut_out)
+        self._costs_first = self._bound_costs(zero, inner, exit_, zero, cut_out)
+        self._costs_last = self._bound_costs(enter, inner, zero, cut_in, zero)
+        self._costs_only = self._bound_costs(zero, inner, zero, zero, zero)
+
+    @staticmethod
+    def _bound_costs(
+        enter: Matrix, inner: Matrix, exit_: Matrix, cut_in: Matrix, cut_out: Matrix
+    ) -> Matrix:
+        """Per name label, what a token adds to each bound of :meth:`forced` besides its lead.
+
+        Rows: a run starts here; a run goes on here; a tail cut starts here and the run
+        ends here; a tail cut starts here and the run goes on; a head cut from here; a
+        head cut that started earlier ends here.
+        """
+        into = np.minimum(cut_in, enter)
+        out = np.minimum(cut_out, exit_)
+        return np.array([enter, inner, into + exit_, into, enter + out, inner + out])
 
     def forced(self, lead: Matrix) -> npt.NDArray[np.bool_]:
         """Tokens where every best path has O, from ``lead`` = O's state score minus each.
@@ -48,37 +68,32 @@ class Decoder:
         A path with a name at i has a maximal run of names [s, e) around i. Three edits
         turn part of the run into O's: all of it, i to the end (tail), or the start to i
         (head). Each changes the path's score by at least a sum of per-token lower bounds
-        (a token's lead plus the cheapest change on the transition into it). Where one of
-        the three minimums over all runs through i is positive, any path with a name at
-        i can be beaten, so O is certain there.
+        (a token's lead plus the cheapest change on the transitions it keeps). Where one
+        of the three minimums over all runs through i is positive, any path with a name
+        at i can be beaten, so O is certain there.
         """
         names = lead[:, self._names]
-        enter = names + self._enter
-        enter[0] = names[0]  # nothing to enter from at the start
-        exit_ = np.broadcast_to(self._exit, names.shape).copy()
-        exit_[-1] = 0.0  # nothing to leave to at the end
-        later = (names + self._inner).min(axis=1)
+        size = len(names)
+        bounds = (names[None, :, :] + self._costs[:, None, :]).min(axis=2)
+        if size == 1:
+            bounds[:, 0] = (names[0] + self._costs_only).min(axis=1)
+        else:  # nothing to enter from at the start, nothing to leave to at the end
+            bounds[:, 0] = (names[0] + self._costs_first).min(axis=1)
+            bounds[:, -1] = (names[-1] + self._costs_last).min(axis=1)
+        first, later, tail_end, tail_on, head_here, head_later = bounds
         sums = np.concatenate(([0.0], np.cumsum(later)))
         # Best run start up to i, best run end from i (runs of at least one token).
-        starts = np.minimum.accumulate(enter.min(axis=1) - sums[1:])
-        ends = sums[1:] + np.append(np.full(len(lead) - 1, self._exit.min()), 0.0)
+        starts = np.minimum.accumulate(first - sums[1:])
+        ends = sums[1:] + self._exit
+        ends[-1] = sums[-1]  # nothing to leave to at the end
         from_i = np.minimum.accumulate(ends[::-1])[::-1]
-        whole = starts + from_i
-        # Tail: i..e-1 become O; the transition into i loses at most cut-in or enter.
-        cut_in = np.minimum(self._cut_in, enter - names)
-        cut_in[0] = 0.0
-        tail = (names + cut_in + exit_).min(axis=1)
-        tail[:-1] = np.minimum(
-            tail[:-1], (names + cut_in).min(axis=1)[:-1] + from_i[1:] - sums[1:-1]
-        )
-        # Head: s..i become O; the transition out of i loses at most cut-out or exit.
-        cut_out = np.minimum(self._cut_out, exit_)
-        cut_out[-1] = 0.0
-        head = (enter + cut_out).min(axis=1)
-        head[1:] = np.minimum(
-            head[1:], starts[:-1] + sums[1:-1] + (names + self._inner + cut_out).min(axis=1)[1:]
-        )
-        return np.asarray((whole > 0) | (tail > 0) | (head > 0), dtype=np.bool_)
+        best = starts + from_i
+        # Tail: i..e-1 become O. Head: s..i become O.
+        tail = tail_end
+        tail[:-1] = np.minimum(tail_end[:-1], tail_on[:-1] + from_i[1:] - sums[1:-1])
+        head = head_here
+        head[1:] = np.minimum(head_here[1:], starts[:-1] + sums[1:-1] + head_later[1:])
+        return np.asarray(np.maximum(np.maximum(best, tail), head) > 0, dtype=np.bool_)
 
     def best_path(self, scores: Matrix) -> list[int]:
         """Label indices of the highest-scoring path (crfsuite's tie order within a segment)."""
