@@ -20,6 +20,7 @@ from akhbar.tagger.tokens import strip_article
 FIRST_NAMES_PATH = DATA_DIR / "first_names.txt"
 CORPUS_STATS_PATH = DATA_DIR / "word_stats.tsv"
 ENTITY_KINDS = ("PER", "LOC", "ORG")
+COMMON_SHARE = 0.5  # a word is "common" if at least this share of its uses were not names
 _MIN_NAME_WORD = 3
 
 # Words that announce a person's name in news prose (stems: clitics and ال removed).
@@ -130,6 +131,11 @@ class Lexicon:
         """Label buckets of this exact word (clitics included) in the training corpus."""
         counts = self.corpus.counts.get(word)
         return UNSEEN if counts is None else _seen(counts)
+
+    def common_word(self, word: str) -> bool:
+        """Seen in the training text (as itself or its stem) and mostly not as a name there."""
+        counts = self.corpus.counts.get(word) or self._stems.get(strip_article(word))
+        return counts is not None and counts[3] >= COMMON_SHARE * sum(counts)
 
     def seen_stem(self, stem: str) -> Seen:
         """Label buckets of all training words with this stem."""

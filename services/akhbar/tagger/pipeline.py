@@ -100,7 +100,7 @@ def find_mentions(
     taken = {i for m in mentions for i in range(m.first, m.end)}
     mentions = link_short_forms(mentions)
     if propagate:
-        mentions += propagated(words, mentions, taken)
+        mentions += propagated(words, mentions, taken, knowledge.lexicon.common_word)
     return sorted(mentions, key=lambda m: m.first)
 
 
