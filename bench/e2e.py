@@ -150,10 +150,27 @@ def start_worker(settings: Settings, stage: Stage, log_dir: Path, name: str) -> 
     port = free_port()
     env = worker_env(settings, port)
     env["AKHBAR_LOG_LEVEL"] = "WARNING"
+    if "AKHBAR_PRODUCER_LINGER_MS" in os.environ:  # to compare producer settings
+        env["AKHBAR_PRODUCER_LINGER_MS"] = os.environ["AKHBAR_PRODUCER_LINGER_MS"]
     log = (log_dir / f"{name}.log").open("ab")
     popen = subprocess.Popen([sys.executable, "-m", "akhbar.cli", "worker", stage],
                              stdout=log, stderr=subprocess.STDOUT, env=env)
     return Proc(name, popen, port=port)
+
+
+def broker_cpu() -> float | None:
+    """utime + stime of a Kafka broker on this machine (the first ``kafka.Kafka`` JVM)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if b"kafka.Kafka" not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return None
 
 
 def start_faust_noop(settings: Settings, log_dir: Path) -> Proc:
@@ -248,11 +265,14 @@ async def timed_run(name: str, settings: Settings, procs: list[Proc], payloads: 
                                             from_beginning=True, idle=120.0))
     await ready.wait()
     before = {p.name: p.cpu() for p in procs}
+    broker_before = broker_cpu()
     started = time.time()
     await push(settings, payloads, role=source)
     pushed = time.time() - started
     seen = await collector
     cpu = {p.name: p.cpu() - before[p.name] for p in procs}
+    if broker_before is not None and (broker_after := broker_cpu()) is not None:
+        cpu[f"broker during {name}"] = broker_after - broker_before
     total = sum(seen.counts.values())
     if total < len(payloads):
         print(f"  ! {name}: only {total}/{len(payloads)} outputs before the idle timeout",
@@ -500,7 +520,7 @@ def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, An
         lines.append(f"| {name} | {cpu:.1f} | {cpu / pipeline.articles * 1000:.2f} | "
                      f"{cpu / max(1, own) * 1000:.2f} | {alone} |")
     for run in scaling:
-        total = sum(run.cpu.values())
+        total = sum(v for k, v in run.cpu.items() if not k.startswith("broker"))
         lines.append(f"| {run.name} (scaling) | {total:.1f} | | "
                      f"{total / run.articles * 1000:.2f} | |")
     for lat in latency:
