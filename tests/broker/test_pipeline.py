@@ -23,7 +23,11 @@ async def test_samples_flow_to_enriched_duplicates_and_dead_letter(
     bad = [b"{not json", orjson.dumps(raw_record("empty-1", "  \n ")), b"\xff\xfe{}"]
     workers.start("clean", "dedup", "tag")
 
-    sent = await push(settings, [*originals, copy, *bad])
+    # "First seen wins" is decided across partitions by arrival at the dedup worker, so the
+    # copy goes in only once the originals are through (else it may overtake sample-0).
+    sent = await push(settings, [*originals, *bad])
+    await collect(settings, until=sent)
+    sent += await push(settings, [copy])
     found = await collect(settings, until=sent)
 
     enriched = [orjson.loads(m.value) for m in found.get("enriched", [])]
