@@ -34,3 +34,16 @@ def test_partial_overlap_keeps_the_gazetteer_match() -> None:
     assert [(m.first, m.end, m.source) for m in merged] == [
         (3, 5, "gazetteer"), (7, 8, "model"),
     ]
+
+
+def test_a_reporting_verb_after_a_name_is_not_part_of_it() -> None:
+    from akhbar.core.normalize import match_form
+    from akhbar.tagger.features import Knowledge
+    from akhbar.tagger.pipeline import _model_mentions
+
+    words = [match_form(w) for w in ["قال", "مايكل", "ريتني", "أبلغا", "المجلس"]]
+    labels = ["O", "B-PER", "I-PER", "I-PER", "O"]
+    found = _model_mentions(words, labels, Knowledge.nothing())
+    assert [(m.first, m.end, m.type) for m in found] == [(1, 3, "PER")]
+    only_verbs = _model_mentions(words, ["O", "O", "O", "B-PER", "O"], Knowledge.nothing())
+    assert only_verbs == []

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from akhbar.core.normalize import match_form
 from akhbar.tagger.anercorp import bio_spans
 from akhbar.tagger.entity import EntityType
 from akhbar.tagger.features import Knowledge
@@ -126,6 +127,25 @@ def one_type_per_name(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+# Reporting verbs of news prose; a name is often followed by one (SVO: "X أبلغا ..."), and
+# the CRF sometimes runs the name over it. Past tense, with the subject suffixes.
+_REPORTING = (
+    "قال اضاف اكد اعلن صرح اوضح اشار ذكر ابلغ افاد نقل كشف طالب اعتبر نفى حذر شدد لفت تابع"
+    " زار التقى استقبل بحث ناقش وصف رفض قرر ابدى"
+)
+_SUBJECT_SUFFIXES = ("", "ت", "ا", "تا", "وا")
+REPORTING_VERBS = frozenset(
+    match_form(verb + suffix) for verb in _REPORTING.split() for suffix in _SUBJECT_SUFFIXES
+)
+
+
+def _trim_reporting_verbs(words: Sequence[str], first: int, end: int) -> int:
+    """Trailing reporting verbs are not part of a name (ريتني أبلغا -> ريتني)."""
+    while end > first and words[end - 1] in REPORTING_VERBS:
+        end -= 1
+    return end
+
+
 def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledge) -> list[Mention]:
     """CRF spans, cleaned of nisba words, generic nouns and clitics."""
     gazetteer = knowledge.gazetteer
@@ -133,6 +153,7 @@ def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledg
     found: list[Mention] = []
     for first, end, kind in bio_spans(labels):
         first = _trim_nisba(words, first, end, gazetteer)
+        end = _trim_reporting_verbs(words, first, end)
         if first == end or _generic(words[first:end]):
             continue
         skip = _clitic_skip(words[first], knowledge, doc_words)
