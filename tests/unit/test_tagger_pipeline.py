@@ -47,3 +47,16 @@ def test_a_reporting_verb_after_a_name_is_not_part_of_it() -> None:
     assert [(m.first, m.end, m.type) for m in found] == [(1, 3, "PER")]
     only_verbs = _model_mentions(words, ["O", "O", "O", "B-PER", "O"], Knowledge.nothing())
     assert only_verbs == []
+
+
+def test_a_surname_alone_takes_the_known_persons_name_not_a_model_guess() -> None:
+    from akhbar.tagger.propagate import link_short_forms
+
+    assad = GazEntry("بشار الأسد", "PER", "Q44329", ())
+    guess = Mention(0, 2, 0, "PER", ("معارضي", "الاسد"), None, "model")  # "Assad's opponents"
+    known = Mention(5, 7, 0, "PER", ("بشار", "الاسد"), assad, "gazetteer")
+    alone = Mention(9, 10, 0, "PER", ("الاسد",), None, "model")
+    linked = link_short_forms([guess, known, alone])
+    assert linked[2].entry is assad and linked[2].origin == ("بشار", "الاسد")
+    first_guess = link_short_forms([guess, alone])[1]  # no known name: the first full name
+    assert first_guess.origin == ("معارضي", "الاسد")

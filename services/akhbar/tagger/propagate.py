@@ -19,9 +19,15 @@ _MIN_SURNAME = 3
 
 def link_short_forms(mentions: list[Mention]) -> list[Mention]:
     """A model mention that is a found person's surname (هاموند) takes that person's name."""
-    surnames = {
-        m.key[-1]: m for m in mentions if m.type == "PER" and len(m.key) > 1 and m.origin is None
-    }
+    surnames: dict[str, Mention] = {}
+    for m in mentions:
+        if m.type != "PER" or len(m.key) < 2 or m.origin is not None:
+            continue
+        held = surnames.get(m.key[-1])
+        # A known person's full name beats a model guess ending the same way (بشار الأسد,
+        # not معارضي الأسد "Assad's opponents"); otherwise the first full name stands.
+        if held is None or (held.entry is None and m.entry is not None):
+            surnames[m.key[-1]] = m
     linked: list[Mention] = []
     for m in mentions:
         full = surnames.get(m.key[-1]) if len(m.key) == 1 and m.entry is None else None
