@@ -60,3 +60,18 @@ def test_a_surname_alone_takes_the_known_persons_name_not_a_model_guess() -> Non
     assert linked[2].entry is assad and linked[2].origin == ("بشار", "الاسد")
     first_guess = link_short_forms([guess, alone])[1]  # no known name: the first full name
     assert first_guess.origin == ("معارضي", "الاسد")
+
+
+def test_a_model_guess_written_with_tanween_fath_is_dropped_with_its_copies() -> None:
+    from akhbar.tagger.tagger import _indefinite, _without_indefinites
+
+    assert _indefinite("ميدانياً") and _indefinite("ميدانيًا") and _indefinite("أيضـاً")
+    assert not _indefinite("سوريا") and not _indefinite("ميدانيا")
+    display = "تقدمت القوات ميدانياً في سوريا ثم ميدانيا"
+    key = ("ميدانيا",)
+    guess = Mention(2, 3, 0, "LOC", key, None, "model")
+    place = _gaz(4, 5, GazEntry("سوريا", "LOC", "Q858", ()))
+    copy = Mention(6, 7, 0, "LOC", key, None, "model", key)
+    spans = [(13, 21), (25, 30), (34, 41)]
+    kept, kept_spans = _without_indefinites(display, [guess, place, copy], spans)
+    assert kept == [place] and kept_spans == [(25, 30)]

@@ -66,6 +66,7 @@ class Tagger:
         with self._lock:
             mentions = find_mentions(tokens.words, self.knowledge, self.model)
         spans = [self._display_span(display_text, tokens, m) for m in mentions]
+        mentions, spans = _without_indefinites(display_text, mentions, spans)
         by_key: dict[tuple[str, ...], str] = {}
         for mention, (start, end) in zip(mentions, spans, strict=True):
             if mention.origin is None:
@@ -98,6 +99,35 @@ class Tagger:
         if mention.key[0].startswith(ARTICLE) and not light.startswith(("ال", "أل", "إل")):
             return ARTICLE + light  # لل + X: the name is الX
         return light
+
+
+_TANWEEN_FATH = "\u064b"
+
+
+def _indefinite(surface: str) -> bool:
+    """Ends in tanween fath (ميدانياً، أيضاً): an indefinite accusative, an adverb or a
+    common noun, not a name; the match form has lost the mark, the display has not."""
+    last = surface.replace(_TATWEEL, "").rstrip("ا")
+    return last.endswith(_TANWEEN_FATH)
+
+
+def _without_indefinites(
+    display: str, mentions: list[Mention], spans: list[tuple[int, int]]
+) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """Drop model guesses written with tanween fath, and their propagated copies."""
+    bad = {
+        m.key
+        for m, (start, end) in zip(mentions, spans, strict=True)
+        if m.entry is None and _indefinite(display[start:end])
+    }
+    if not bad:
+        return mentions, spans
+    kept = [
+        (m, span)
+        for m, span in zip(mentions, spans, strict=True)
+        if m.entry is not None or (m.key not in bad and m.origin not in bad)
+    ]
+    return [m for m, _ in kept], [span for _, span in kept]
 
 
 _LOCK = threading.Lock()
