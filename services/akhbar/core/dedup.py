@@ -92,15 +92,14 @@ class Deduper:
                 return Verdict("unique", None, None, digest)
             return Verdict("exact", seen[0], 1.0, digest)
         sig = utf8_signature(utf8, num_perm=self.num_perm, shingle_words=self.shingle_words)
+        previous = self._signatures.get(article_id)  # read once: a table lookup in the worker
         if sig is not None:
-            near = self._near_or_indexed(index, article_id, sig, cutoff)
+            near = self._near_or_indexed(index, article_id, sig, cutoff, previous)
             if near is not None:
                 return Verdict("near", near[0], near[1], digest)
-        else:  # no words to sketch: only exact copies can match; drop an older sketch of id
-            previous = self._signatures.get(article_id)
-            if previous is not None:
-                self._unindex(index, article_id, previous)
-        self._remember(article_id, digest, sig, now)
+        elif previous is not None:  # no words to sketch: drop the id's older sketch
+            self._unindex(index, article_id, previous)
+        self._remember(article_id, digest, sig, now, previous)
         return Verdict("unique", None, None, digest)
 
     def expire(self, now: float) -> int:
@@ -123,7 +122,12 @@ class Deduper:
         return len(self._loaded_index())
 
     def _near_or_indexed(
-        self, index: BandIndex, article_id: str, sig: list[int], cutoff: float
+        self,
+        index: BandIndex,
+        article_id: str,
+        sig: list[int],
+        cutoff: float,
+        previous: Any,
     ) -> tuple[str, float] | None:
         """Return ``(original, similarity)``, or ``None`` with ``article_id`` left in the buckets.
 
@@ -131,7 +135,6 @@ class Deduper:
         and released again if the article turns out to be a copy.
         """
         keys = band_keys(sig, self.bands)
-        previous = self._signatures.get(article_id)
         if previous is not None:  # the same id again with other text: replace its buckets
             self._unindex(index, article_id, previous)
         best = self._best_match(article_id, sig, index.claim(article_id, keys), cutoff)
@@ -157,9 +160,10 @@ class Deduper:
                 best = (candidate, similarity)
         return best
 
-    def _remember(self, article_id: str, digest: str, sig: list[int] | None, now: float) -> None:
+    def _remember(
+        self, article_id: str, digest: str, sig: list[int] | None, now: float, previous: Any
+    ) -> None:
         """Store a unique article, its hash and its expiry (buckets: already claimed)."""
-        previous = self._signatures.get(article_id)
         if previous is not None:  # the same id with other text: its old hash goes
             self._forget_hash(article_id, previous)
         entry = {"hash": digest, "sig": sig, "algo": self.algorithm, "ts": now}
