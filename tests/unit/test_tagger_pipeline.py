@@ -116,3 +116,33 @@ def test_no_narrowing_to_words_that_name_something_else() -> None:
     names = Gazetteer([SOUTH_AFRICA, AFRICA])
     merged = _merged(words, _gaz(1, 3, SOUTH_AFRICA), _model(2, 3, "LOC"), names)
     assert [(m.first, m.end, m.entry) for m in merged] == [(1, 3, SOUTH_AFRICA)]
+
+
+def test_a_model_span_stops_before_a_preposition_and_a_common_noun() -> None:
+    from akhbar.tagger.features import Knowledge
+    from akhbar.tagger.lexicon import CorpusStats
+    from akhbar.tagger.pipeline import _model_mentions
+    from akhbar.tagger.train import with_counts
+
+    words = _words("منطقة اللجاة بريف درعا")
+    counts = CorpusStats({"ريف": (0, 2, 0, 40), "بريطانيا": (0, 9, 0, 0)})
+    knowledge = with_counts(Knowledge.nothing(), counts)
+    found = _model_mentions(words, ["O", "B-LOC", "I-LOC", "I-LOC"], knowledge)
+    assert [(m.first, m.end) for m in found] == [(1, 2)]
+    # ب + a word that is not a common noun (بريطانيا is a name) does not cut.
+    other = _words("منطقة اللجاة بريطانيا")
+    kept = _model_mentions(other, ["O", "B-LOC", "I-LOC"], knowledge)
+    assert [(m.first, m.end) for m in kept] == [(1, 3)]
+
+
+def test_after_a_place_head_noun_a_model_span_is_a_place_without_its_nisba() -> None:
+    from akhbar.tagger.features import Knowledge
+    from akhbar.tagger.pipeline import _model_mentions
+
+    damascus = GazEntry("دمشق", "LOC", "Q3766", ())
+    knowledge = Knowledge(Gazetteer([damascus]), Knowledge.nothing().lexicon)
+    words = _words("قصف حي جوبر الدمشقي")
+    found = _model_mentions(words, ["O", "O", "B-PER", "I-PER"], knowledge)
+    assert [(m.first, m.end, m.type) for m in found] == [(2, 3, "LOC")]
+    no_head = _model_mentions(_words("قصف جوبر الدمشقي"), ["O", "B-PER", "I-PER"], knowledge)
+    assert [(m.first, m.end, m.type) for m in no_head] == [(1, 3, "PER")]

@@ -146,6 +146,33 @@ def _trim_reporting_verbs(words: Sequence[str], first: int, end: int) -> int:
     return end
 
 
+_PREPOSITIONS = "بلكوف"
+# Nouns that introduce a place's name (the village X, the district X).
+_PLACE_HEAD_WORDS = "حي احياء قريه قري بلده بلدات مدينه مدن مخيم محافظه بلدتي مدينتي قريتي"
+PLACE_HEADS = frozenset(_PLACE_HEAD_WORDS.split())
+
+
+def _cut_at_prepositional_phrase(
+    words: Sequence[str], first: int, end: int, knowledge: Knowledge
+) -> int:
+    """A model span stops before clitic + common noun (اللجاة بريف درعا، كلاس بجبل X).
+
+    ب/ل/ك/و/ف + a word that is mostly not a name in training text, the whole word never
+    inside a name there and not a known name word: a new phrase, not the name's next word.
+    """
+    lexicon = knowledge.lexicon
+    for i in range(first + 1, end):
+        word = words[i]
+        if word[0] not in _PREPOSITIONS or len(word) <= _MIN_SURNAME:
+            continue
+        seen = lexicon.seen_word(word)
+        rest = word[1:]
+        common = lexicon.common_word(rest) or strip_article(rest) in _GENERIC_HEADS
+        if common and not (seen.per or seen.loc or seen.org) and not _known(word, knowledge):
+            return i
+    return end
+
+
 def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledge) -> list[Mention]:
     """CRF spans, cleaned of nisba words, generic nouns and clitics."""
     gazetteer = knowledge.gazetteer
@@ -154,8 +181,15 @@ def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledg
     for first, end, kind in bio_spans(labels):
         first = _trim_nisba(words, first, end, gazetteer)
         end = _trim_reporting_verbs(words, first, end)
+        end = _cut_at_prepositional_phrase(words, first, end, knowledge)
         if first == end or _generic(words[first:end]):
             continue
+        if first > 0 and strip_article(words[first - 1]) in PLACE_HEADS:
+            # قرية كلاس، حي جوبر الدمشقي: the head noun says what the name is, and a
+            # trailing nisba (الدمشقي) says where it is, outside the name.
+            kind = "LOC"
+            if end - first > 1 and _is_nisba(words[end - 1], gazetteer):
+                end -= 1
         skip = _clitic_skip(words[first], knowledge, doc_words)
         key = mention_key(words, first, end, skip)
         found.append(Mention(first, end, skip, _entity_type(kind), key, None, "model"))
