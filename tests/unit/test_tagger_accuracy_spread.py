@@ -22,6 +22,14 @@ def test_rare_guess_of_a_word_unknown_to_training_spreads() -> None:
     assert all(m.type == "PER" and m.origin == ("كورت",) for m in found)
 
 
+def test_a_longer_guess_of_common_words_only_does_not_spread() -> None:
+    words = ("فيما", "شن", "الطيران", "غارات", "ثم", "شن", "الطيران", "غارات")
+    guess = Mention(1, 3, 0, "ORG", ("شن", "الطيران"), None, "model")
+    assert propagated(words, [guess], {1, 2}, common=lambda _: True) == []
+    one_new_word = propagated(words, [guess], {1, 2}, common=lambda w: w != "شن")
+    assert [(m.first, m.end) for m in one_new_word] == [(5, 7)]
+
+
 def test_common_word_means_seen_and_mostly_not_a_name() -> None:
     stats = CorpusStats.from_labelled(
         [

@@ -48,9 +48,13 @@ def _spreads(mention: Mention, share: dict[str, float], common: Callable[[str], 
     name there) spreads only if the CRF itself tagged a fair share of its occurrences:
     one slip (a verb after a heading) must not tag every copy. A word the training text
     never had is more likely a new name (5-fold CV: guarding those too cost 0.4 F1).
+    A longer model guess made of common words only (شن الطيران, "the air force
+    launched") does not spread at all: same CV score, 6 false copies fewer in a sample.
     """
-    if mention.entry is not None or len(mention.key) > 1:
+    if mention.entry is not None:
         return True
+    if len(mention.key) > 1:
+        return not all(common(word) for word in mention.key)
     word = mention.key[0]
     return share.get(word, 1.0) >= SPREAD_MIN_SHARE or not common(word)
 
