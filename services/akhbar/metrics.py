@@ -32,7 +32,10 @@ DEAD_LETTERS = Counter("akhbar_dead_letter_records_total", "Records sent to the 
                        "topic.", ["stage", "reason"], registry=REGISTRY)
 DUPLICATES = Counter("akhbar_duplicates_total", "Articles routed to the duplicates topic.",
                      ["kind"], registry=REGISTRY)
-ENTITIES = Counter("akhbar_entities_total", "Entities tagged.", ["type"], registry=REGISTRY)
+# source: "gazetteer" (a known name, canonical id) or "model" (found by the CRF only); a
+# falling gazetteer share means news about names the gazetteer does not know.
+ENTITIES = Counter("akhbar_entities_total", "Entities tagged.", ["type", "source"],
+                   registry=REGISTRY)
 PROCESSING_SECONDS = Histogram("akhbar_processing_seconds", "Core processing time per record.",
                                ["stage"], buckets=_PROCESSING_BUCKETS, registry=REGISTRY)
 END_TO_END_SECONDS = Histogram("akhbar_end_to_end_latency_seconds", "From ingested_at (push) "

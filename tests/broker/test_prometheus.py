@@ -178,6 +178,9 @@ def _assert_counts(prom: Prometheus, settings: Settings, sent: int,
         (("reason", "invalid_json"), ("stage", "clean")): 1.0}
     entities = prom.scalar("sum(akhbar_entities_total)")
     assert entities is not None and entities > 0
+    by_source = prom.query("sum by (source) (akhbar_entities_total)")  # samples have both
+    assert sorted(dict(k)["source"] for k, v in by_source.items() if v > 0) == [
+        "gazetteer", "model"]
     p99 = prom.scalar("histogram_quantile(0.99, sum by (le) "
                       "(rate(akhbar_end_to_end_latency_seconds_bucket[5m])))")
     assert p99 is not None and math.isfinite(p99) and p99 > 0

@@ -114,7 +114,8 @@ def _zero_series(settings: Settings, stage: Stage) -> None:
             DUPLICATES.labels(kind=kind)
     if stage == "tag":
         for entity_type in ("PER", "LOC", "ORG"):
-            ENTITIES.labels(type=entity_type)
+            for source in ("gazetteer", "model"):
+                ENTITIES.labels(type=entity_type, source=source)
 
 
 def _make_processor(settings: Settings, stage: Stage, app: faust.App) -> processors.Processor:
