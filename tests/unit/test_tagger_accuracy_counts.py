@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from akhbar.tagger.anercorp import Sentence
 from akhbar.tagger.evaluate import fold_knowledge
 from akhbar.tagger.features import Knowledge
@@ -79,3 +81,19 @@ def test_cross_validation_fold_counts_come_from_training_folds_only() -> None:
     assert _counts_of(features[1])["tw0"] == "unseen"  # held-out only: no label known
     shipped_like = fold_knowledge(Knowledge.nothing(), training, counts=False)
     assert _counts_of(shipped_like.features(("زيدان",))[1][0])["tw0"] == "unseen"
+
+
+def test_a_missing_shipped_counts_file_is_a_clear_error_not_a_silent_worse_tagger(
+    tmp_path: Path,
+) -> None:
+    from akhbar.tagger.gazetteer import Gazetteer
+    from akhbar.tagger.lexicon import build_lexicon
+
+    missing = tmp_path / "word_stats.tsv"
+    with pytest.raises(FileNotFoundError, match=r"word_stats\.tsv is missing"):
+        build_lexicon(Gazetteer([]), stats_path=missing)
+    stats = CorpusStats({"زيدان": (3, 0, 0, 0)})
+    stats.write(missing)
+    assert build_lexicon(Gazetteer([]), stats_path=missing).seen_word("زيدان").per == "hi"
+    # cross-validation passes its own counts: no file needed
+    assert build_lexicon(Gazetteer([]), corpus=stats, stats_path=tmp_path / "none").corpus == stats

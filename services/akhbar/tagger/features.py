@@ -15,7 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from akhbar.tagger.gazetteer import Gazetteer, GazMatch, load_gazetteer
-from akhbar.tagger.lexicon import EMPTY_LEXICON, UNSEEN, Lexicon, Seen, build_lexicon
+from akhbar.tagger.lexicon import (
+    EMPTY_LEXICON,
+    EMPTY_STATS,
+    UNSEEN,
+    Lexicon,
+    Seen,
+    build_lexicon,
+)
 from akhbar.tagger.tokens import is_word, strip_article
 
 _CACHE_LIMIT = 200_000
@@ -242,9 +249,11 @@ class Knowledge:
     _infos: dict[str, WordInfo] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def shipped(cls) -> Knowledge:
+    def shipped(cls, counts: bool = True) -> Knowledge:
+        """The shipped gazetteer and lists; ``counts=False`` leaves out the shipped corpus
+        counts (training and cross-validation bring their own, so need no file)."""
         gazetteer = load_gazetteer()
-        return cls(gazetteer, build_lexicon(gazetteer))
+        return cls(gazetteer, build_lexicon(gazetteer, corpus=None if counts else EMPTY_STATS))
 
     @classmethod
     def nothing(cls) -> Knowledge:

@@ -165,13 +165,24 @@ def read_first_names(path: Path = FIRST_NAMES_PATH) -> frozenset[str]:
 
 
 def build_lexicon(
-    gazetteer: Gazetteer, path: Path = FIRST_NAMES_PATH, corpus: CorpusStats | None = None
+    gazetteer: Gazetteer,
+    path: Path = FIRST_NAMES_PATH,
+    corpus: CorpusStats | None = None,
+    stats_path: Path = CORPUS_STATS_PATH,
 ) -> Lexicon:
     """Lexicon from the given-name list, the words of every gazetteer name, corpus counts.
 
     Without ``corpus`` the shipped counts (``data/word_stats.tsv``, written with the
-    shipped model) are read; cross-validation always replaces them per training fold.
+    shipped model) are read, and must be there: the shipped CRF learnt to lean on them,
+    and without them it would still run but miss names (a broken install must not look
+    like a working one). Cross-validation always replaces them per training fold.
     """
+    if corpus is None and not stats_path.is_file():
+        raise FileNotFoundError(
+            f"{stats_path} is missing: the shipped CRF reads these corpus counts as "
+            "features; reinstall akhbar, or rerun `python -m akhbar.tagger.train`, which "
+            "writes the model and the counts together"
+        )
     types: dict[str, set[str]] = {}
     for key, kind in gazetteer.names():
         for word in key:
@@ -179,7 +190,7 @@ def build_lexicon(
             if len(stem) >= _MIN_NAME_WORD:
                 types.setdefault(stem, set()).add(kind)
     name_words = {w: "+".join(sorted(kinds)) for w, kinds in types.items()}
-    stats = CorpusStats.read() if corpus is None else corpus
+    stats = CorpusStats.read(stats_path) if corpus is None else corpus
     return Lexicon(read_first_names(path), name_words).with_corpus(stats)
 
 

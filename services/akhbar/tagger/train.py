@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     sentences = read_sentences(args.corpus)
-    fit(sentences, args.out, Knowledge.shipped(), CrfParams(args.c1, args.c2))
+    fit(sentences, args.out, Knowledge.shipped(counts=False), CrfParams(args.c1, args.c2))
     corpus_stats(sentences).write(args.stats_out)  # what the model reads at run time
     size = args.out.stat().st_size
     elapsed = time.perf_counter() - started
