@@ -79,8 +79,11 @@ def dedup_stage(deduper: Deduper, record: Record, *, now: float) -> tuple[DedupR
 
 
 def tag_stage(tagger: Tagger, record: Record) -> Record:
-    """deduped_article → enriched_article, entities indexing ``text``."""
+    """deduped_article → enriched_article: ``entities`` index ``text``, ``title_entities``
+    index ``title``."""
     out = dict(record)
-    out["entities"] = [entity.to_dict() for entity in tagger.tag(record["text"])]
+    in_title, in_body = tagger.tag_article(record["title"], record["text"])
+    out["entities"] = [entity.to_dict() for entity in in_body]
+    out["title_entities"] = [entity.to_dict() for entity in in_title]
     out["pipeline_version"] = PIPELINE_VERSION
     return out

@@ -17,9 +17,12 @@ async def test_samples_flow_to_enriched_duplicates_and_dead_letter(
     settings: Settings, workers: WorkerSet
 ) -> None:
     samples = sample_texts()
-    originals = [orjson.dumps(raw_record(f"sample-{i}", text)) for i, (_, text) in
-                 enumerate(samples)]
-    copy = orjson.dumps(raw_record("copy-of-0", orthographic_variant(samples[0][1], seed=1)))
+    headline = "لافروف يستقبل دي ميستورا في موسكو"
+    titles = [headline if i == 0 else "" for i in range(len(samples))]
+    originals = [orjson.dumps(raw_record(f"sample-{i}", text, title=titles[i]))
+                 for i, (_, text) in enumerate(samples)]
+    copy = orjson.dumps(raw_record("copy-of-0", orthographic_variant(samples[0][1], seed=1),
+                                   title=orthographic_variant(headline, seed=2)))
     bad = [b"{not json", orjson.dumps(raw_record("empty-1", "  \n ")), b"\xff\xfe{}"]
     workers.start("clean", "dedup", "tag")
 
@@ -37,6 +40,11 @@ async def test_samples_flow_to_enriched_duplicates_and_dead_letter(
         assert record["dedup"]["status"] == "unique"
         for entity in record["entities"]:
             assert record["text"][entity["start"]:entity["end"]] == entity["text"]
+        for entity in record["title_entities"]:
+            assert record["title"][entity["start"]:entity["end"]] == entity["text"]
+    headline_names = {e["canonical"] for r in enriched for e in r["title_entities"]}
+    assert {"موسكو", "سيرغي لافروف"} <= headline_names  # only sample-0 has a headline
+    assert all(r["title_entities"] == [] for r in enriched if r["id"] != "sample-0")
     duplicates = [orjson.loads(m.value) for m in found.get("duplicates", [])]
     assert [(d["id"], d["dedup"]["status"], d["dedup"]["duplicate_of"]) for d in duplicates] == [
         ("copy-of-0", "exact", "sample-0")]

@@ -22,6 +22,7 @@ VALID["enriched_article"] = {
     **VALID["clean_article"], "content_hash": "0" * 32, "pipeline_version": "x",
     "dedup": {"status": "unique", "duplicate_of": None, "similarity": None},
     "entities": [{"type": "LOC", "text": "نص", "start": 0, "end": 2, "canonical": "نص"}],
+    "title_entities": [],
 }
 
 values = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),

@@ -35,6 +35,32 @@ def test_offsets_on_samples(tagger: Tagger, path: Path) -> None:
     _check_invariant(display, entities)
 
 
+def test_headline_entities_index_the_headline_and_take_the_bodys_full_names(
+    tagger: Tagger,
+) -> None:
+    title = "هاموند يلتقي لافروف في موسكو"
+    text = "قال وزير الخارجية البريطاني فيليب هاموند إن بريطانيا ستدعم المحادثات."
+    in_title, in_body = tagger.tag_article(title, text)
+    _check_invariant(title, in_title)
+    _check_invariant(text, in_body)
+    by_text = {e.text: e for e in in_title}
+    assert by_text["هاموند"].canonical == "فيليب هاموند"  # the body spells it out
+    assert by_text["موسكو"].type == "LOC"
+    assert "فيليب هاموند" in {e.text for e in in_body}
+    assert tagger.tag_article("", text) == ([], tagger.tag(text))
+    assert tagger.tag_article("  ", text)[0] == []
+
+
+@pytest.mark.parametrize("path", SAMPLES[:1], ids=lambda p: p.name)
+def test_headline_taken_from_the_body_keeps_body_offsets(tagger: Tagger, path: Path) -> None:
+    display = path.read_text(encoding="utf-8")
+    title, text = display[:80], display[80:]
+    in_title, in_body = tagger.tag_article(title, text)
+    _check_invariant(title, in_title)
+    _check_invariant(text, in_body)
+    assert len(in_body) >= 5
+
+
 def test_offsets_through_diacritics_and_tatweel(tagger: Tagger) -> None:
     display = "زارَ وزيرُ الخارجيةِ مـوسـكـو ثم دِمَشْقَ، وقال إنّ الأُمَمَ المُتَّحِدَةَ ستجتمع."
     entities = tagger.tag(display)

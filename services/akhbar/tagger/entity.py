@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 EntityType = Literal["PER", "LOC", "ORG"]
@@ -21,6 +21,10 @@ class Entity:
     canonical: str
     id: str | None
     source: EntitySource
+
+    def shifted(self, by: int) -> Entity:
+        """The same entity with offsets moved by ``by`` (a part of a longer text)."""
+        return replace(self, start=self.start + by, end=self.end + by)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form, the shape the enriched topic carries."""

@@ -22,6 +22,7 @@ from akhbar.tagger.pipeline import find_mentions
 from akhbar.tagger.tokens import ARTICLE, DisplayTokens, display_tokens
 
 _TATWEEL = "\u0640"
+_HEADLINE_BREAK = "\n.\n"
 
 
 def _is_mark(ch: str) -> bool:
@@ -82,6 +83,22 @@ class Tagger:
                 Entity(mention.type, surface, start, end, canonical, qid, mention.source)
             )
         return entities
+
+    def tag_article(self, title: str, text: str) -> tuple[list[Entity], list[Entity]]:
+        """Entities of a headline and of its body, offsets into each.
+
+        Tagged as one document, so a name the body spells out in full (فيليب هاموند)
+        gives the headline's bare surname (هاموند) its canonical name and id, and the same
+        name gets the same canonical in both. A punctuation token between the two keeps a
+        span from running from the headline into the body.
+        """
+        if not title.strip():
+            return [], self.tag(text)
+        body_start = len(title) + len(_HEADLINE_BREAK)
+        entities = self.tag(title + _HEADLINE_BREAK + text)
+        in_title = [e for e in entities if e.end <= len(title)]
+        in_body = [e.shifted(-body_start) for e in entities if e.start >= body_start]
+        return in_title, in_body
 
     @staticmethod
     def _display_span(display: str, tokens: DisplayTokens, mention: Mention) -> tuple[int, int]:

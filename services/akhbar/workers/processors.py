@@ -76,7 +76,7 @@ def tag_processor(settings: Settings) -> Processor:
     def process(value: bytes | None, _ts: float) -> list[Output]:
         record = decode(value, "deduped_article")
         out = tag_stage(tagger, record)
-        for entity in out["entities"]:
+        for entity in (*out["title_entities"], *out["entities"]):
             ENTITIES.labels(type=entity["type"], source=entity["source"]).inc()
         if record.get("ingested_at"):
             END_TO_END_SECONDS.observe(max(0.0, time.time() - float(record["ingested_at"])))
