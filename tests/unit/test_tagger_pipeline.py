@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from akhbar.core.normalize import match_form
 from akhbar.tagger.gazetteer import GazEntry, Gazetteer
+from akhbar.tagger.lexicon import CorpusStats
 from akhbar.tagger.mention import Mention
 from akhbar.tagger.pipeline import _merge_sources as merge
 
@@ -146,3 +147,19 @@ def test_after_a_place_head_noun_a_model_span_is_a_place_without_its_nisba() -> 
     assert [(m.first, m.end, m.type) for m in found] == [(2, 3, "LOC")]
     no_head = _model_mentions(_words("قصف جوبر الدمشقي"), ["O", "B-PER", "I-PER"], knowledge)
     assert [(m.first, m.end, m.type) for m in no_head] == [(1, 3, "PER")]
+
+
+def test_a_noun_in_construct_with_a_known_surname_is_not_part_of_the_name() -> None:
+    from akhbar.tagger.features import Knowledge
+    from akhbar.tagger.lexicon import build_lexicon
+    from akhbar.tagger.pipeline import _model_mentions
+
+    assad = GazEntry("بشار الأسد", "PER", "Q44329", ())
+    names = Gazetteer([assad])
+    lexicon = build_lexicon(names, corpus=CorpusStats({}))
+    knowledge = Knowledge(names, lexicon)
+    opponents = _model_mentions(_words("تقصف معارضي الأسد"), ["O", "B-PER", "I-PER"], knowledge)
+    assert [(m.first, m.end) for m in opponents] == [(2, 3)]
+    # a known given name before it stays: بشار الأسد is the person
+    person = _model_mentions(_words("قال بشار الأسد"), ["O", "B-PER", "I-PER"], knowledge)
+    assert [(m.first, m.end) for m in person] == [(1, 3)]

@@ -173,6 +173,26 @@ def _cut_at_prepositional_phrase(
     return end
 
 
+def _drop_construct_head(words: Sequence[str], first: int, end: int, knowledge: Knowledge) -> int:
+    """معارضي الأسد ("Assad's opponents") is a noun in construct with a surname, not a name.
+
+    A two-word model PER span whose second word is ال + a word of a known person's name,
+    and whose first word is neither a known name word nor ever part of a name in training
+    text, keeps the surname only (which then links to the known person). Without the ال
+    condition new given names before known surnames were cut too (5-fold CV -0.1).
+    """
+    if end - first != 2 or not words[end - 1].startswith(ARTICLE):
+        return first
+    lexicon = knowledge.lexicon
+    head = words[first]
+    seen = lexicon.seen_word(head)
+    if "PER" not in lexicon.name_word_type(strip_article(words[end - 1])):
+        return first
+    if _known(head, knowledge) or seen.per or seen.loc or seen.org:
+        return first
+    return end - 1
+
+
 def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledge) -> list[Mention]:
     """CRF spans, cleaned of nisba words, generic nouns and clitics."""
     gazetteer = knowledge.gazetteer
@@ -182,6 +202,8 @@ def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledg
         first = _trim_nisba(words, first, end, gazetteer)
         end = _trim_reporting_verbs(words, first, end)
         end = _cut_at_prepositional_phrase(words, first, end, knowledge)
+        if kind == "PER":
+            first = _drop_construct_head(words, first, end, knowledge)
         if first == end or _generic(words[first:end]):
             continue
         if first > 0 and strip_article(words[first - 1]) in PLACE_HEADS:
