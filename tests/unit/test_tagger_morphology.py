@@ -84,3 +84,25 @@ def test_clitic_readings_and_stem() -> None:
     assert (2, "العراق") in clitic_readings("للعراق")
     assert strip_article("والسعوديه") == "سعوديه"
     assert strip_article("واشنطن") == "واشنطن"
+
+
+def test_a_bare_clitic_does_not_hide_a_known_name_word_from_the_features() -> None:
+    from akhbar.core.normalize import match_form
+    from akhbar.tagger.features import word_facts
+    from akhbar.tagger.gazetteer import GazEntry, Gazetteer
+    from akhbar.tagger.lexicon import EMPTY_STATS, build_lexicon
+
+    names = Gazetteer([GazEntry("سيرغي لافروف", "PER", None, ())])
+    lexicon = build_lexicon(names, corpus=EMPTY_STATS)
+    facts = {w: word_facts(match_form(w), lexicon) for w in ("ومايكل", "مايكل", "ولافروف")}
+    assert facts["مايكل"].given == "fn"
+    assert facts["ومايكل"].given == "cfn"  # marked apart: و + a given name
+    assert facts["ولافروف"].name_type == "cPER"
+    plain = word_facts(match_form("واشنطن"), lexicon)  # no given name or name word behind و
+    assert (plain.given, plain.name_type) == ("", "")
+
+
+def test_a_clitic_before_a_given_name_keeps_it_in_the_person(tagger: Tagger) -> None:
+    text = "التقى الوزير آن باترسون ومايكل ريتني في الرياض."
+    names = {e.text for e in tagger.tag(text) if e.type == "PER"}
+    assert "مايكل ريتني" in names

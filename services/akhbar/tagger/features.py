@@ -26,6 +26,8 @@ from akhbar.tagger.lexicon import (
 from akhbar.tagger.tokens import is_word, strip_article
 
 _CACHE_LIMIT = 200_000
+_CLITIC_LETTERS = "وفبلك"
+_MIN_CLITIC_WORD = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,16 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
     stem = strip_article(word)
     clitics = word[: len(word) - len(stem)] if stem != word else "-"
     given = "fn" if lexicon.given_name(stem) else ""
+    name_type = lexicon.name_word_type(stem)
+    if stem == word and len(word) > _MIN_CLITIC_WORD and word[0] in _CLITIC_LETTERS:
+        # ومايكل، وفلاديمير، ولافروف: a bare proclitic hides a known name word from the
+        # lists; read it behind the clitic too, marked apart ("c"), since واشنطن and بلير
+        # begin with those letters. 5-fold CV +0.3 (persons 0.683 -> 0.691).
+        rest = word[1:]
+        if not given and lexicon.given_name(rest):
+            given = "cfn"
+        if not name_type and lexicon.name_word_type(rest):
+            name_type = "c" + lexicon.name_word_type(rest)
     shape = _shape(word, stem)
     return WordFacts(
         word,
@@ -189,7 +201,7 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
         clitics,
         shape,
         given,
-        lexicon.name_word_type(stem),
+        name_type,
         lexicon.cue(stem),
         lexicon.seen_word(word),
         lexicon.seen_stem(stem),
