@@ -102,6 +102,21 @@ def test_a_bare_clitic_does_not_hide_a_known_name_word_from_the_features() -> No
     assert (plain.given, plain.name_type) == ("", "")
 
 
+def test_the_word_behind_a_bare_clitic_brings_its_corpus_counts() -> None:
+    from akhbar.core.normalize import match_form
+    from akhbar.tagger.features import word_facts
+    from akhbar.tagger.lexicon import EMPTY_LEXICON, NOT_READ, CorpusStats
+
+    lexicon = EMPTY_LEXICON.with_corpus(CorpusStats({"هاموند": (5, 0, 0, 0)}))
+    facts = word_facts(match_form("وهاموند"), lexicon)
+    assert facts.behind == "هاموند" and facts.seen_behind.per == "hi"
+    assert facts.seen.outside == "unseen"  # the whole word was never seen
+    no_clitic = word_facts(match_form("هاموند"), lexicon)
+    assert (no_clitic.behind, no_clitic.seen_behind) == ("", NOT_READ)
+    article = word_facts(match_form("والرئيس"), lexicon)  # و + ال: the stem covers it
+    assert article.behind == ""
+
+
 def test_a_clitic_before_a_given_name_keeps_it_in_the_person(tagger: Tagger) -> None:
     text = "التقى الوزير آن باترسون ومايكل ريتني في الرياض."
     names = {e.text for e in tagger.tag(text) if e.type == "PER"}

@@ -50,6 +50,7 @@ class Seen:
 
 
 UNSEEN = Seen()
+NOT_READ = Seen(outside="")  # a fact that does not apply to this word (no bucket at all)
 
 
 def _bucket(count: int, total: int) -> str:
