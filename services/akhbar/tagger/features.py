@@ -24,10 +24,9 @@ from akhbar.tagger.lexicon import (
     Seen,
     build_lexicon,
 )
-from akhbar.tagger.tokens import is_word, strip_article
+from akhbar.tagger.tokens import CLITIC_LETTERS, is_word, strip_article
 
 _CACHE_LIMIT = 200_000
-_CLITIC_LETTERS = "وفبلك"
 _MIN_CLITIC_WORD = 3
 
 
@@ -195,7 +194,7 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
     given = "fn" if lexicon.given_name(stem) else ""
     name_type = lexicon.name_word_type(stem)
     behind, seen_behind = "", NOT_READ
-    if stem == word and len(word) > _MIN_CLITIC_WORD and word[0] in _CLITIC_LETTERS:
+    if stem == word and len(word) > _MIN_CLITIC_WORD and word[0] in CLITIC_LETTERS:
         # ومايكل، وفلاديمير، ولافروف: a bare proclitic hides a known name word from the
         # lists and from the corpus counts; read the word behind it too, marked apart
         # ("c..."), since واشنطن and بلير begin with those letters. 5-fold CV: given names

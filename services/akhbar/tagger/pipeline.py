@@ -18,7 +18,7 @@ from akhbar.tagger.gazetteer import Gazetteer
 from akhbar.tagger.mention import Mention, mention_key
 from akhbar.tagger.model import CrfModel
 from akhbar.tagger.propagate import link_short_forms, propagated
-from akhbar.tagger.tokens import ARTICLE, clitic_readings, strip_article
+from akhbar.tagger.tokens import ARTICLE, CLITIC_LETTERS, clitic_readings, strip_article
 
 _NISBA_ENDINGS = ("يون", "يين", "يه", "ي")
 # Generic place nouns ("the city", "the countryside"): never a name on their own.
@@ -146,7 +146,6 @@ def _trim_reporting_verbs(words: Sequence[str], first: int, end: int) -> int:
     return end
 
 
-_PREPOSITIONS = "بلكوف"
 # Nouns that introduce a place's name (the village X, the district X).
 _PLACE_HEAD_WORDS = "حي احياء قريه قري بلده بلدات مدينه مدن مخيم محافظه بلدتي مدينتي قريتي"
 PLACE_HEADS = frozenset(_PLACE_HEAD_WORDS.split())
@@ -163,7 +162,7 @@ def _cut_at_prepositional_phrase(
     lexicon = knowledge.lexicon
     for i in range(first + 1, end):
         word = words[i]
-        if word[0] not in _PREPOSITIONS or len(word) <= _MIN_SURNAME:
+        if word[0] not in CLITIC_LETTERS or len(word) <= _MIN_SURNAME:
             continue
         seen = lexicon.seen_word(word)
         rest = word[1:]

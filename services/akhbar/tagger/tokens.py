@@ -39,6 +39,7 @@ CLITICS: tuple[str, ...] = (
     "ل",
     "ك",
 )
+CLITIC_LETTERS = "".join(c for c in CLITICS if len(c) == 1)  # و ف ب ل ك
 ARTICLE = "ال"
 _MIN_STEM = 3
 
