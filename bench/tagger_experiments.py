@@ -437,14 +437,19 @@ def run_stacked(args: argparse.Namespace) -> dict[str, object]:
             _merge(totals[prop], score_fold(sentences[lo:hi], model, knowledge, prop))
     result: dict[str, object] = {"name": args.name, "folds": args.fold, "train_cpu_s": round(cpu)}
     for prop, scores in totals.items():
-        p, r, f = scores.prf("ALL")
-        result[f"stacked prop={prop}"] = {
-            "P": round(p, 4),
-            "R": round(r, 4),
-            "F1": round(f, 4),
-            **{t: round(scores.prf(t)[2], 4) for t in TYPES},
-        }
+        result[f"stacked prop={prop}"] = summary(scores)
     return result
+
+
+def summary(scores: Scores) -> dict[str, float]:
+    """P, R, F1 over all types and F1 per type, rounded for the JSON report."""
+    p, r, f = scores.prf("ALL")
+    return {
+        "P": round(p, 4),
+        "R": round(r, 4),
+        "F1": round(f, 4),
+        **{t: round(scores.prf(t)[2], 4) for t in TYPES},
+    }
 
 
 def rescore(args: argparse.Namespace) -> dict[str, object]:
@@ -467,13 +472,7 @@ def rescore(args: argparse.Namespace) -> dict[str, object]:
                 _merge(totals[key], score_fold(sentences[lo:hi], model, knowledge, prop))
     result: dict[str, object] = {"name": args.name, "rescore": args.rescore, "folds": args.fold}
     for key, scores in totals.items():
-        p, r, f = scores.prf("ALL")
-        result[key] = {
-            "P": round(p, 4),
-            "R": round(r, 4),
-            "F1": round(f, 4),
-            **{t: round(scores.prf(t)[2], 4) for t in TYPES},
-        }
+        result[key] = summary(scores)
     return result
 
 
@@ -524,13 +523,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 _merge(totals[key], score_fold(sentences[lo:hi], model, knowledge, prop))
     result: dict[str, object] = {"name": args.name, "folds": args.fold, "train_cpu_s": round(cpu)}
     for key, scores in totals.items():
-        p, r, f = scores.prf("ALL")
-        result[key] = {
-            "P": round(p, 4),
-            "R": round(r, 4),
-            "F1": round(f, 4),
-            **{t: round(scores.prf(t)[2], 4) for t in TYPES},
-        }
+        result[key] = summary(scores)
     result["size"] = sum(
         (Path(args.dir) / f"{args.name}-fold{k}.model").stat().st_size for k in args.fold
     )
