@@ -72,7 +72,7 @@ def _as_html(text: str, title: str) -> str:
             f"<article><h1>{html.escape(title)}</h1>{paragraphs}</article></body></html>")
 
 
-ANERCORP = Path("/work/shared/data/anercorp/ANERCorp_CamelLab_train.txt")
+ANERCORP = Path(__file__).resolve().parents[1] / "data" / "anercorp" / "ANERCorp_CamelLab_train.txt"
 
 
 def _glued_evaluation(seed: int = 1) -> None:

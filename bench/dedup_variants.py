@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-ANERCORP = Path("/work/shared/data/anercorp/ANERCorp_CamelLab_train.txt")
+ANERCORP = Path(__file__).resolve().parents[1] / "data" / "anercorp" / "ANERCorp_CamelLab_train.txt"
 SAMPLES = Path("/work/shared/samples")
 
 Tagged = list[tuple[str, str]]

@@ -13,7 +13,7 @@ from functools import cache
 from akhbar.records import Record
 from tests.conftest import REPO
 
-ANERCORP = REPO.parent / "shared" / "data" / "anercorp" / "ANERCorp_CamelLab_train.txt"
+ANERCORP = REPO / "data" / "anercorp" / "ANERCorp_CamelLab_train.txt"
 DIACRITICS = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u064b"]
 
 

@@ -28,6 +28,10 @@ class ConfigError(AkhbarError):
     """A setting is missing or malformed."""
 
 
+class DataFileMissing(AkhbarError):
+    """A data file the command needs (a corpus, a model, a word list) is not where it should be."""
+
+
 class RejectedInput(AkhbarError):
     """A record that cannot be processed; it goes to the dead-letter topic."""
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from akhbar.core.errors import DataFileMissing
 from akhbar.core.normalize import match_form
 
-ANERCORP_TRAIN = Path("/work/shared/data/anercorp/ANERCorp_CamelLab_train.txt")
+# The training split ships in the repository (data/anercorp/, CC BY-SA 4.0, see its NOTICE);
+# an installed wheel has no such folder, so training and evaluation take --corpus.
+REPO_DATA = Path(__file__).resolve().parents[3] / "data"
+ANERCORP_TRAIN = REPO_DATA / "anercorp" / "ANERCorp_CamelLab_train.txt"
 _TYPE_MAP = {"PERS": "PER", "LOC": "LOC", "ORG": "ORG"}
 
 
@@ -40,6 +44,9 @@ def _word(raw: str) -> str:
 
 def read_sentences(path: Path = ANERCORP_TRAIN) -> list[Sentence]:
     """All sentences of the file, in order (order matters for contiguous CV folds)."""
+    if not path.is_file():
+        raise DataFileMissing(f"ANERcorp training file not found: {path} (pass --corpus PATH; "
+                              "the repository ships it in data/anercorp/)")
     sentences: list[Sentence] = []
     words: list[str] = []
     labels: list[str] = []
