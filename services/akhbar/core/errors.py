@@ -1,5 +1,24 @@
 """The exception hierarchy of akhbar, in one place.
 
+Every error akhbar raises on purpose is an :class:`AkhbarError`; the CLI prints it as one
+line and exits non-zero (the traceback only with ``--debug``). Anything else is a bug.
+
+    AkhbarError
+    ├── ConfigError          a setting is missing or malformed
+    ├── DataFileMissing      a corpus, model, word list or schema is not where it should be
+    ├── InputNotFound        a file or folder given on the command line does not exist
+    ├── KafkaUnavailable     the broker cannot be reached, or refused us
+    │   ├── BrokerUnreachable    no bootstrap server answered in time
+    │   └── AuthenticationFailed SASL or TLS handshake refused
+    ├── TopicMissing         a topic the command needs does not exist
+    ├── RecordTooLarge       a record over AKHBAR_MAX_RECORD_BYTES (refused before sending)
+    ├── PortInUse            the worker's HTTP port (/metrics, /readyz) is taken
+    ├── WorkerFailed         a worker process of the demo or supervisor exited or never got ready
+    ├── OutputUndeliverable  an output could not be produced even to the dead-letter topic:
+    │                        the worker stops without committing, a restart replays
+    └── RejectedInput        a record that cannot be processed; it goes to the dead-letter
+                             topic with a ``reason`` from :data:`Reason`
+
 Every rejection carries a ``reason`` from a fixed enum: it becomes the
 ``akhbar.dlq.reason`` header and a low-cardinality metric label.
 """
@@ -30,6 +49,45 @@ class ConfigError(AkhbarError):
 
 class DataFileMissing(AkhbarError):
     """A data file the command needs (a corpus, a model, a word list) is not where it should be."""
+
+
+class InputNotFound(AkhbarError):
+    """A path given by the user does not exist."""
+
+
+class KafkaUnavailable(AkhbarError):
+    """The Kafka cluster cannot be used: unreachable, or it refused our credentials."""
+
+
+class BrokerUnreachable(KafkaUnavailable):
+    """No bootstrap server answered (wrong AKHBAR_BOOTSTRAP_SERVERS, broker down)."""
+
+
+class AuthenticationFailed(KafkaUnavailable):
+    """SASL authentication or the TLS handshake failed."""
+
+
+class TopicMissing(AkhbarError):
+    """A topic the command needs does not exist (run ``akhbar topics create``)."""
+
+
+class RecordTooLarge(AkhbarError):
+    """A record larger than AKHBAR_MAX_RECORD_BYTES; refused before it is sent."""
+
+
+class PortInUse(AkhbarError):
+    """The HTTP port for /metrics and the health endpoints is already taken."""
+
+
+class WorkerFailed(AkhbarError):
+    """A supervised worker process exited or did not become ready in time."""
+
+
+class OutputUndeliverable(AkhbarError):
+    """An output could not be produced, not even to the dead-letter topic.
+
+    The worker stops without committing the source offset, so a restart replays the record.
+    """
 
 
 class RejectedInput(AkhbarError):
