@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO.parent / "shared" / "samples"
+ARTICLES = REPO / "examples" / "articles"  # the project's own demo articles
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -19,6 +19,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def sample_paths() -> list[Path]:
-    paths = sorted(SAMPLES.glob("*.txt"))
-    assert paths, f"no sample articles in {SAMPLES}"
+    """The demo's plain-text and HTML article files (no copies among them)."""
+    paths = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".html"))
+    assert len(paths) >= 3, f"demo articles missing from {ARTICLES}"
     return paths

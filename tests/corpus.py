@@ -1,7 +1,9 @@
-"""Test corpora made at test time: the samples, and many distinct pseudo-articles.
+"""Test corpora, all from the repository: the project's demo articles and pseudo-articles.
 
-Pseudo-articles are consecutive ANERcorp sentences (real Arabic news text), so tests and
-benchmarks get thousands of different articles without shipping a data set.
+The demo articles (``examples/articles/``) were written for the project. Pseudo-articles are
+consecutive sentences of the ANERcorp training split shipped in ``data/anercorp/`` (real
+Arabic news text), so tests and benchmarks get thousands of different articles.
+A missing input is a failure, never an empty, passing parametrisation.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import random
 from collections.abc import Iterator
 from functools import cache
 
+import orjson
+
 from akhbar.records import Record
-from tests.conftest import REPO
+from tests.conftest import ARTICLES, REPO
 
 ANERCORP = REPO / "data" / "anercorp" / "ANERCorp_CamelLab_train.txt"
 DIACRITICS = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u064b"]
@@ -43,10 +47,31 @@ def pseudo_articles(count: int, *, sentences_per_article: int = 12) -> Iterator[
         yield "\n\n".join(paragraphs) + f"\n\n({index})"
 
 
+@cache
+def original_articles() -> tuple[tuple[str, Record], ...]:
+    """(name, raw record) of each demo article that is not a copy of another one.
+
+    Plain-text files, and the JSON-lines records marked ``meta.demo == "original"``; the
+    HTML page and the demo's copies and broken record are left out.
+    """
+    found: list[tuple[str, Record]] = []
+    for path in sorted(ARTICLES.glob("*.txt")):
+        found.append((path.stem, raw_record(path.stem, path.read_text(encoding="utf-8"))))
+    for path in sorted(ARTICLES.glob("*.jsonl")):
+        for number, line in enumerate(path.read_bytes().splitlines(), 1):
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue  # the demo's deliberately broken record
+            if record.get("meta", {}).get("demo") == "original":
+                found.append((f"{path.stem}-{number}", record))
+    assert len(found) >= 4, f"demo articles missing from {ARTICLES}"
+    return tuple(found)
+
+
 def sample_texts() -> list[tuple[str, str]]:
-    """(name, text) of every sample article."""
-    folder = REPO.parent / "shared" / "samples"
-    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.txt"))]
+    """(name, body) of each original demo article, plain text."""
+    return [(name, record["body"]) for name, record in original_articles()]
 
 
 def raw_record(article_id: str, body: str, *, title: str = "", source: str = "test") -> Record:

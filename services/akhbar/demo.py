@@ -8,6 +8,7 @@ enriched, duplicates and dead-letter topics, then stops the workers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,15 +23,15 @@ import orjson
 
 from akhbar.client import as_json, push, tail
 from akhbar.config import STAGES, Settings
-from akhbar.inputs import payloads
+from akhbar.inputs import expand, payloads
 from akhbar.kafka.topics import ensure_topics
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_SAMPLES = REPO.parent / "shared" / "samples"
+DEFAULT_ARTICLES = REPO / "examples" / "articles"
 
 
 def run_demo(settings: Settings, folder: str | None) -> int:
-    source = Path(folder) if folder else DEFAULT_SAMPLES
+    source = Path(folder) if folder else DEFAULT_ARTICLES
     if not source.exists():
         raise FileNotFoundError(f"no such folder: {source}")
     settings = _with_broker(settings)
@@ -94,37 +95,77 @@ def _wait_ready(settings: Settings, procs: dict[str, subprocess.Popen[bytes]], l
 
 
 async def _push_and_show(settings: Settings, source: Path, out_dir: Path) -> int:
+    """Push one file at a time and wait for its outputs before the next.
+
+    "First seen wins" follows arrival order at the dedup worker, and records of one push
+    land on different partitions; waiting per file makes a later file's copies meet their
+    originals in the order a reader of the folder expects.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before any I/O waits
-    items = list(payloads([str(source)]))
+    files = [path for path in expand([str(source)]) if path is not None]
+    batches = [(path, list(payloads([str(path)]))) for path in files]
+    expected = sum(len(items) for _, items in batches)
     ready = asyncio.Event()
-    reader = asyncio.create_task(_show(settings, len(items), ready, out_dir / "results.jsonl"))
+    progress = _Progress()
+    reader = asyncio.create_task(
+        _show(settings, expected, ready, out_dir / "results.jsonl", progress))
     await ready.wait()
-    sent = await push(settings, items)
-    print(f"pushed {sent} articles from {source}", file=sys.stderr)
+    sent = 0
+    for path, items in batches:
+        print(f"-- {path.name}: pushing {len(items)} record(s)", file=sys.stderr)
+        sent += await push(settings, items)
+        await progress.wait_for(sent, reader)
+    print(f"pushed {sent} records from {source}", file=sys.stderr)
     return await reader
 
 
-async def _show(settings: Settings, expected: int, ready: asyncio.Event, path: Path) -> int:
-    seen = 0
+class _Progress:
+    """How many outputs the reader has seen; the pusher waits on it."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.changed = asyncio.Event()
+
+    def bump(self) -> None:
+        self.seen += 1
+        self.changed.set()
+
+    async def wait_for(self, count: int, reader: asyncio.Task[int]) -> None:
+        while self.seen < count and not reader.done():
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), timeout=1.0)
+
+
+async def _show(settings: Settings, expected: int, ready: asyncio.Event, path: Path,
+                progress: _Progress) -> int:
     with path.open("wb") as out:
         async for message in tail(settings, roles=("enriched", "duplicates", "dead-letter"),
                                   ready=ready, max_records=expected, idle_timeout=120):
             record = as_json(message)
             out.write(orjson.dumps(record) + b"\n")
             print(_summary(message.topic, record))
-            seen += 1
-    print(f"{seen}/{expected} articles accounted for; full records in {path}", file=sys.stderr)
-    return seen
+            progress.bump()
+    print(f"{progress.seen}/{expected} articles accounted for; full records in {path}",
+          file=sys.stderr)
+    return progress.seen
 
 
 def _summary(topic: str, record: dict[str, Any]) -> str:
+    role = topic.rsplit(".", 1)[-1]
     if "headers" in record:
-        return f"[dead-letter] {record['headers'].get('akhbar.dlq.reason')}: {record['source']}"
+        headers = record["headers"]
+        return (f"[{role}] {headers.get('akhbar.dlq.reason')} at {record['source']}: "
+                f"{headers.get('akhbar.dlq.message', '')[:100]}")
     dedup = record["dedup"]
     if dedup["status"] != "unique":
-        return (f"[{topic}] {record['id'][:12]} {dedup['status']} duplicate of "
+        return (f"[{role}] {record['id'][:12]} {dedup['status']} duplicate of "
                 f"{dedup['duplicate_of'][:12]} (similarity {dedup['similarity']})")
-    names = ", ".join(f"{e['canonical']}/{e['type']}" for e in record["entities"][:8])
-    text = record["text"][:90].replace("\n", " ")
-    return (f"[{topic}] {record['id'][:12]} {len(record['text'])} chars, "
-            f"{len(record['entities'])} entities ({names})\n    {text}…")
+    removed = ", ".join(f"{kind} {n}" for kind, n in sorted(record["removed"].items()))
+    names = ", ".join(dict.fromkeys(
+        f"{e['canonical']}/{e['type']}" + (f" {e['id']}" if e["id"] else "")
+        for e in (*record.get("title_entities", ()), *record["entities"])))
+    title = record["title"][:70] or record["text"][:70].replace("\n", " ") + "…"
+    return (f"[{role}] {record['id'][:12]} {title}\n"
+            f"    cleaned: {len(record['text'])} chars; removed: {removed or 'nothing'}\n"
+            f"    entities ({len(record['entities'])}): {names}")

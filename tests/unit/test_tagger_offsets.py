@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from akhbar.tagger import Entity, Tagger, default_tagger
+from tests.corpus import sample_texts
 
-SAMPLES = sorted(Path("/work/shared/samples").glob("*.txt"))
+ARTICLES = dict(sample_texts())  # the project's original demo articles
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +26,9 @@ def _check_invariant(display: str, entities: list[Entity]) -> None:
         previous_end = e.end
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
-def test_offsets_on_samples(tagger: Tagger, path: Path) -> None:
-    display = path.read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", sorted(ARTICLES))
+def test_offsets_on_demo_articles(tagger: Tagger, name: str) -> None:
+    display = ARTICLES[name]
     entities = tagger.tag(display)
     assert len(entities) >= 5
     _check_invariant(display, entities)
@@ -51,9 +50,9 @@ def test_headline_entities_index_the_headline_and_take_the_bodys_full_names(
     assert tagger.tag_article("  ", text)[0] == []
 
 
-@pytest.mark.parametrize("path", SAMPLES[:1], ids=lambda p: p.name)
-def test_headline_taken_from_the_body_keeps_body_offsets(tagger: Tagger, path: Path) -> None:
-    display = path.read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", sorted(ARTICLES)[:1])
+def test_headline_taken_from_the_body_keeps_body_offsets(tagger: Tagger, name: str) -> None:
+    display = ARTICLES[name]
     title, text = display[:80], display[80:]
     in_title, in_body = tagger.tag_article(title, text)
     _check_invariant(title, in_title)

@@ -17,7 +17,7 @@ from akhbar.tagger.features import Knowledge
 from akhbar.tagger.model import MODEL_PATH, CrfModel
 from akhbar.tagger.tokens import display_tokens
 from akhbar.tagger.viterbi import Decoder
-from tests.corpus import sample_texts
+from tests.corpus import pseudo_articles, sample_texts
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,8 @@ def _differences(
 def test_samples_match_crfsuite(
     knowledge: Knowledge, model: CrfModel, reference: pycrfsuite.Tagger
 ) -> None:
-    docs = [display_tokens(text).words for _, text in sample_texts()]
+    texts = [text for _, text in sample_texts()] + list(pseudo_articles(20))
+    docs = [display_tokens(text).words for text in texts]
     tokens, differ = _differences(docs, knowledge, model, reference)
     assert tokens > 5000
     assert differ == 0
