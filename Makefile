@@ -4,7 +4,7 @@
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-demo:  ## run the pipeline on the sample articles (starts the broker and the workers)
+demo:  ## run the pipeline on the demo articles of examples/articles (FOLDER=... for your own; starts the broker and workers)
 	scripts/demo $(FOLDER)
 
 test:  ## the whole test suite: unit and broker tests (installs and starts what it needs)
