@@ -61,8 +61,9 @@ def test_no_tracked_file_names_a_path_outside_the_repository() -> None:
 
 
 def test_the_scan_recognises_what_it_forbids() -> None:
-    bad = [".." + "/shared/samples", 'REPO.parent / "shared" / "samples"',
-           'Path(__file__).resolve().parents[3] / "shared"', "/" + "work/main/data",
+    shared = '"' + 'shared"'
+    bad = [".." + "/shared/samples", "REPO.parent / " + shared + ' / "samples"',
+           "Path(__file__).resolve().parents[3] / " + shared, "/" + "work/main/data",
            "/" + "root/.m2", "/" + "home/alice/akhbar", "/" + "Users/bob/x"]
     good = ["data/anercorp/ANERCorp_CamelLab_train.txt", "shared by the workers",
             "/tmp/akhbar-test", "examples/articles/", "https://example.org/home/news"]
