@@ -1,0 +1,165 @@
+"""The end of a story: sign-offs, and a "related news" list flattened into the last paragraph.
+
+Everything here looks only at the very end of the text, and repeats until nothing more
+comes off (a list, then a sign-off under it, then a tag). What is recognised is a shape:
+
+- a last line that is nothing but agency names (``رويترز``, ``المصدر: وكالات``), known
+  from ``data/agencies.tsv``: bare words cannot otherwise be told from prose;
+- a short bracketed tag after the last sentence has closed (``... غدا. (أ ف ب)``,
+  ``... غدا - (شفق نيوز)``): prose brackets sit inside sentences, not after them;
+- editors' initials: single letters joined by dots or slashes (``ع.م``, ``ر.ت/م.ع``), on
+  their own line or after the last full stop;
+- a related-news label (``أخبار متعلقة``, ``اقرأ أيضا:``) after a full stop or a spaced
+  dash, followed only by short titles separated by spaced dashes: the page's link list
+  run into the last paragraph.
+
+The sign-offs are returned, so the record keeps them (``signoff``) instead of losing them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from akhbar.core.agencies import agency_keys, max_agency_words
+from akhbar.core.boilerplate import MAX_LIST_WORDS, RELATED_MARKERS, starts_with
+from akhbar.core.keys import plain_keys, plain_words
+
+__all__ = ["strip_tail"]
+
+MAX_TAG_WORDS = 4  # a bracketed tag of an unknown outlet: "(شفق نيوز)"
+MAX_TAIL_CHARS = 2000  # the end of the last paragraph searched for a flattened list
+_SHORT_LINE_SPACES = 12  # a last line with more spaces is copy, never a sign-off
+
+_CONNECTORS = frozenset(plain_words("المصدر المصادر و source"))  # "المصدر: وكالات"
+_CLOSED = tuple('.!?؟…"\'')
+_DASHES = "-–—ـ"
+_L = "[\u0621-\u063a\u0641-\u064a][\u064b-\u0652\u0640]*"  # an initial (marks allowed)
+_INITIALS = rf"{_L}(?: ?[./] ?{_L})+\.?(?:(?: ?[/{_DASHES}] ?| ){_L}(?: ?[./] ?{_L})+\.?)*"
+_INITIALS_LINE = re.compile(rf"[{_DASHES}( ]*(?:{_INITIALS}|{_L}(?: {_L})+)\)?")
+_TRAILING_INITIALS = re.compile(rf"(?<=[.!?؟…\")]) [{_DASHES}]? ?\(?({_INITIALS})\)?$")
+_TRAILING_TAG = re.compile(rf"(?P<dash> [{_DASHES}])? ?\((?P<tag>[^()\n]{{1,40}})\)[ .]*$")
+# Where a flattened list item may start: after a closed sentence, or after a spaced dash.
+_ITEM_BREAK = re.compile(rf"(?<=[.!?؟…]) | [{_DASHES}|•] ")
+_SIGNOFF_TRIM = f" {_DASHES}"
+
+
+def _bump(removed: dict[str, int], kind: str) -> None:
+    removed[kind] = removed.get(kind, 0) + 1
+
+
+def _is_agency_line(words: list[str]) -> bool:
+    """True when ``words`` are nothing but agency names (greedy longest-name parse)."""
+    known, longest = agency_keys(), max_agency_words()
+    at = 0
+    named = False
+    while at < len(words):
+        if words[at] in _CONNECTORS:
+            at += 1
+            continue
+        for size in range(min(longest, len(words) - at), 0, -1):
+            if " ".join(words[at : at + size]) in known:
+                at += size
+                named = True
+                break
+        else:
+            return False
+    return named
+
+
+def _is_tag(tag: str) -> bool:
+    """A bracketed sign-off: agency names, initials, or a short name without numbers."""
+    words = plain_words(tag)
+    if _is_agency_line(words) or _INITIALS_LINE.fullmatch(tag.strip()):
+        return True
+    return 0 < len(words) <= MAX_TAG_WORDS and not any(ch.isdigit() for ch in tag)
+
+
+def _last_line_signoff(last: str) -> str | None:
+    """The kind of sign-off a whole last paragraph is, or None."""
+    if last.count(" ") > _SHORT_LINE_SPACES:
+        return None
+    if _is_agency_line(plain_words(last)):  # first: "أ ف ب" is letters too
+        return "agency_signoff"
+    return "initials_signoff" if _INITIALS_LINE.fullmatch(last) else None
+
+
+def _inline_signoff(last: str) -> tuple[int, str] | None:
+    """Where a sign-off closing the last paragraph starts, and its kind; or None."""
+    offset = max(0, len(last) - 64)  # bounded: no scan of a long run of dashes or dots
+    found = _TRAILING_INITIALS.search(last, offset)
+    if found:
+        return found.start(), "initials_signoff"
+    found = _TRAILING_TAG.search(last, offset)
+    if found is None or not _is_tag(found.group("tag")):
+        return None
+    before = last[: found.start()].rstrip()
+    if found.group("dash") or not before or before.endswith(_CLOSED):
+        return found.start(), "agency_signoff"
+    return None  # "... كما ذكرت (رويترز)": the bracket is part of the last sentence
+
+
+def _is_label(segment: str, words: list[str]) -> bool:
+    """A related-news label: the marker alone, or the marker, a colon and a first title."""
+    if not starts_with(words, RELATED_MARKERS):
+        return False
+    marker = next(p for p in RELATED_MARKERS[words[0]] if tuple(words[: len(p)]) == p)
+    if len(words) == len(marker):
+        return True
+    head, colon, title = segment.partition(":")
+    return bool(colon) and tuple(plain_words(head)) == marker and (
+        len(plain_words(title)) <= MAX_LIST_WORDS
+    )
+
+
+def _flattened_list(last: str) -> int | None:
+    """Where a related-news list run into the end of ``last`` starts, or None.
+
+    The label may follow a full stop or a dash; the titles after it are separated by
+    spaced dashes (or bars), each at most ``MAX_LIST_WORDS`` words.
+    """
+    offset = max(0, len(last) - MAX_TAIL_CHARS)
+    breaks = list(_ITEM_BREAK.finditer(last, offset))
+    starts = [offset] + [m.end() for m in breaks]
+    dashed = [False] + [len(m.group()) > 1 for m in breaks]  # " - ", not a lone space
+    segments = [last[a:b] for a, b in zip(starts, [*starts[1:], len(last)], strict=True)]
+    keys = plain_keys(segments)
+    found: int | None = None
+    for i in range(len(segments) - 1, -1, -1):
+        words = keys[i].split()
+        if _is_label(segments[i], words) and (i or offset == 0):
+            found = starts[i]
+        if not words or len(words) > MAX_LIST_WORDS or not dashed[i]:
+            break  # copy, or a sentence break: the list cannot reach further back
+    return found
+
+
+def _cut(last: str, at: int) -> tuple[str, str]:
+    """``last`` split at ``at`` into (kept text, removed text), trimmed."""
+    return last[:at].rstrip(_SIGNOFF_TRIM + "|•"), last[at:].strip(_SIGNOFF_TRIM)
+
+
+def strip_tail(paragraphs: list[str], removed: dict[str, int]) -> tuple[list[str], list[str]]:
+    """Return ``paragraphs`` without the sign-offs and flattened lists at their end, and
+    the sign-offs removed, in text order."""
+    signoffs: list[str] = []
+    while paragraphs:
+        last = paragraphs[-1]
+        kind = _last_line_signoff(last)
+        if kind is not None:
+            paragraphs = paragraphs[:-1]
+            signoffs.insert(0, last.strip(_SIGNOFF_TRIM))
+            _bump(removed, kind)
+            continue
+        inline = _inline_signoff(last)
+        if inline is not None:
+            kept, cut = _cut(last, inline[0])
+            signoffs.insert(0, cut)
+            _bump(removed, inline[1])
+        else:
+            at = _flattened_list(last)
+            if at is None:
+                break
+            kept = _cut(last, at)[0]
+            _bump(removed, "related_inline")
+        paragraphs = [*paragraphs[:-1], kept] if kept else paragraphs[:-1]
+    return paragraphs, signoffs
