@@ -176,16 +176,23 @@ def _undated_words(paragraph: str) -> list[str]:
 
 
 def drop_standfirst_repeat(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
-    """Drop a standfirst that the dated lead after it repeats word for word."""
-    for i in range(1, min(LEAD_PARAGRAPHS, len(paragraphs))):
+    """Drop a standfirst that the dated lead after it repeats word for word.
+
+    The standfirst may span several lines (a hard-wrapped feed): the paragraphs just
+    before the dated one count together. Only the first dated paragraph is a lead.
+    """
+    for i in range(1, min(LEAD_PARAGRAPHS + 2, len(paragraphs))):
         found = find_dateline(paragraphs[i])
         if found is None:
             continue
-        standfirst = _undated_words(paragraphs[i - 1])
-        if len(standfirst) < MIN_STANDFIRST_WORDS:
-            continue
-        lead = _words_after(paragraphs[i + 1 :], paragraphs[i][found.end :], len(standfirst))
-        if lead == standfirst:
-            removed["standfirst_repeat"] = removed.get("standfirst_repeat", 0) + 1
-            return [*paragraphs[: i - 1], *paragraphs[i:]]
+        undated = [_undated_words(p) for p in paragraphs[:i]]
+        lead = _words_after(paragraphs[i + 1 :], paragraphs[i][found.end :],
+                            sum(map(len, undated)))
+        standfirst: list[str] = []
+        for first in range(i - 1, -1, -1):
+            standfirst = undated[first] + standfirst
+            if len(standfirst) >= MIN_STANDFIRST_WORDS and lead[: len(standfirst)] == standfirst:
+                removed["standfirst_repeat"] = removed.get("standfirst_repeat", 0) + 1
+                return [*paragraphs[:first], *paragraphs[i:]]
+        break
     return paragraphs

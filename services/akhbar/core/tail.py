@@ -38,8 +38,12 @@ _INITIALS = rf"{_L}(?: ?[./] ?{_L})+\.?(?:(?: ?[/{_DASHES}] ?| ){_L}(?: ?[./] ?{
 _INITIALS_LINE = re.compile(rf"[{_DASHES}( ]*(?:{_INITIALS}|{_L}(?: {_L})+)\)?")
 _TRAILING_INITIALS = re.compile(rf"(?<=[.!?؟…\")]) [{_DASHES}]? ?\(?({_INITIALS})\)?$")
 _TRAILING_TAG = re.compile(rf"(?P<dash> [{_DASHES}])? ?\((?P<tag>[^()\n]{{1,40}})\)[ .]*$")
-# Where a flattened list item may start: after a closed sentence, or after a spaced dash.
-_ITEM_BREAK = re.compile(rf"(?<=[.!?؟…]) | [{_DASHES}|•] ")
+# Flattened list items are separated by spaced dashes (or bars); the label may also
+# follow a closed sentence or a bracketed tag in the same run of text.
+_ITEM_BREAK = re.compile(rf" [{_DASHES}|•] ")
+_LABEL_BREAK = re.compile(r"(?<=[.!?؟…)\"]) ")
+_SPACE = re.compile(r"(?<= )")
+_MAX_LABEL_SPACES = 3 + MAX_LIST_WORDS  # a label with its first title: "اقرأ أيضا: ..."
 _SIGNOFF_TRIM = f" {_DASHES}"
 
 
@@ -98,12 +102,13 @@ def _inline_signoff(last: str) -> tuple[int, str] | None:
     return None  # "... كما ذكرت (رويترز)": the bracket is part of the last sentence
 
 
-def _is_label(segment: str, words: list[str]) -> bool:
-    """A related-news label: the marker alone, or the marker, a colon and a first title."""
+def _is_label(segment: str, words: list[str], colon_only: bool = False) -> bool:
+    """A related-news label: the marker alone (unless ``colon_only``), or the marker, a
+    colon and a first title."""
     if not starts_with(words, RELATED_MARKERS):
         return False
     marker = next(p for p in RELATED_MARKERS[words[0]] if tuple(words[: len(p)]) == p)
-    if len(words) == len(marker):
+    if len(words) == len(marker) and not colon_only:
         return True
     head, colon, title = segment.partition(":")
     return bool(colon) and tuple(plain_words(head)) == marker and (
@@ -111,25 +116,45 @@ def _is_label(segment: str, words: list[str]) -> bool:
     )
 
 
+def _label_in(segment: str) -> int | None:
+    """Where in ``segment`` a related-news label starts that runs to its end, or None.
+
+    It starts the segment or follows a closed sentence or a tag inside it; a label with
+    a colon (``اقرأ أيضا: ...``) may follow any word. Only the last few words are looked
+    at: a label is short.
+    """
+    tail_from = len(segment)
+    for _ in range(_MAX_LABEL_SPACES + 1):
+        tail_from = segment.rfind(" ", 0, tail_from)
+        if tail_from < 0:
+            break
+    closed = {0, *(m.end() for m in _LABEL_BREAK.finditer(segment, max(tail_from, 0)))}
+    for start in sorted({*closed, *(m.end() for m in _SPACE.finditer(segment, tail_from + 1))}):
+        rest = segment[start:]
+        colon_only = start not in closed
+        if (not colon_only or ":" in rest) and _is_label(rest, plain_words(rest), colon_only):
+            return start
+    return None
+
+
 def _flattened_list(last: str) -> int | None:
     """Where a related-news list run into the end of ``last`` starts, or None.
 
-    The label may follow a full stop or a dash; the titles after it are separated by
-    spaced dashes (or bars), each at most ``MAX_LIST_WORDS`` words.
+    The list is a label, then titles separated by spaced dashes (or bars), each at most
+    ``MAX_LIST_WORDS`` words; the label may follow the story's last sentence.
     """
     offset = max(0, len(last) - MAX_TAIL_CHARS)
-    breaks = list(_ITEM_BREAK.finditer(last, offset))
-    starts = [offset] + [m.end() for m in breaks]
-    dashed = [False] + [len(m.group()) > 1 for m in breaks]  # " - ", not a lone space
+    starts = [offset, *(m.end() for m in _ITEM_BREAK.finditer(last, offset))]
     segments = [last[a:b] for a, b in zip(starts, [*starts[1:], len(last)], strict=True)]
     keys = plain_keys(segments)
     found: int | None = None
     for i in range(len(segments) - 1, -1, -1):
-        words = keys[i].split()
-        if _is_label(segments[i], words) and (i or offset == 0):
-            found = starts[i]
-        if not words or len(words) > MAX_LIST_WORDS or not dashed[i]:
-            break  # copy, or a sentence break: the list cannot reach further back
+        at = _label_in(segments[i])
+        if at is not None and (i or at or offset == 0):  # not a label cut off at offset
+            found = starts[i] + at
+        words = keys[i].count(" ") + 1 if keys[i] else 0
+        if not words or words > MAX_LIST_WORDS or (at or 0) > 0:
+            break  # copy, or the story's last sentence: the list cannot reach further back
     return found
 
 
