@@ -43,7 +43,7 @@ _DATELINE = re.compile(
     r" ?\((?P<paren>[^()\n]{1,40})\)"  # بغداد (شفق نيوز)-
     rf"| [{_DASH}] ?\((?P<dash_paren>[^()\n]{{1,40}})\)"  # دمشق - (وكالات) -
     rf'| [{_DASH}] ?"(?P<quoted>[^"\n]{{1,40}})"'  # بيروت ـ "المستقبل" (« » are " here)
-    rf"| [{_DASH}] ?(?P<bare>[^{_DASH}:()\"\n.،,]{{1,40}}?)(?= ?(?::|[{_DASH}] ))"  # - أ ش أ:
+    rf"| [{_DASH}] ?(?P<bare>[^{_DASH}:()\"\n،,]{{1,40}}?)(?= ?(?::|[{_DASH}] ))"  # - أ ش أ:
     r")"
     rf"(?P<sep> ?[{_DASH}:])?"
 )
@@ -181,10 +181,12 @@ def drop_standfirst_repeat(paragraphs: list[str], removed: dict[str, int]) -> li
     The standfirst may span several lines (a hard-wrapped feed): the paragraphs just
     before the dated one count together. Only the first dated paragraph is a lead.
     """
-    for i in range(1, min(LEAD_PARAGRAPHS + 2, len(paragraphs))):
+    for i in range(min(LEAD_PARAGRAPHS + 2, len(paragraphs))):
         found = find_dateline(paragraphs[i])
         if found is None:
             continue
+        if i == 0:
+            break  # the story opens with its dateline: nothing stands before it
         undated = [_undated_words(p) for p in paragraphs[:i]]
         lead = _words_after(paragraphs[i + 1 :], paragraphs[i][found.end :],
                             sum(map(len, undated)))
