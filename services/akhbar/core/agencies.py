@@ -16,7 +16,8 @@ from typing import Literal, cast
 
 from akhbar.core.keys import plain_key
 
-__all__ = ["Agency", "AgencyKind", "agency_keys", "find_agency", "max_agency_words"]
+__all__ = ["Agency", "AgencyKind", "agency_by_key", "agency_keys", "find_agency",
+           "max_agency_words"]
 
 DATA_FILE = "agencies.tsv"
 AgencyKind = Literal["agency", "outlet", "generic"]
@@ -52,6 +53,11 @@ def _table() -> dict[str, Agency]:
 def find_agency(name: str) -> Agency | None:
     """The agency a name spells, whatever its punctuation and letter variants; else None."""
     return _table().get(plain_key(name))
+
+
+def agency_by_key(key: str) -> Agency | None:
+    """:func:`find_agency` of a name already folded (:func:`akhbar.core.keys.plain_key`)."""
+    return _table().get(key)
 
 
 def agency_keys() -> frozenset[str]:

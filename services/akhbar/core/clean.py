@@ -87,7 +87,9 @@ def _clean_body(text: str, title: str, removed: dict[str, int]) -> tuple[list[st
     text = repair_text(text, removed)
     text = split_glued_words(text, removed)
     paragraphs = split_paragraphs(drop_headline_lines(title, text, removed), removed)
-    paragraphs = join_dateline_line(drop_headline_repeat(title, paragraphs, removed))
+    if title:
+        paragraphs = drop_headline_repeat(title, paragraphs, removed)
+    paragraphs = join_dateline_line(paragraphs)
     paragraphs = drop_standfirst_repeat(paragraphs, removed)  # a headline repeat is not one
     signoffs: list[str] = []
     for round_ in range(MAX_STRUCTURE_ROUNDS):  # a removal can expose another (new last line)

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from akhbar.core.agencies import Agency, find_agency
-from akhbar.core.keys import plain_words
+from akhbar.core.agencies import Agency, agency_by_key
+from akhbar.core.keys import plain_keys, plain_words
 
 __all__ = ["Dateline", "Span", "drop_standfirst_repeat", "find_dateline", "join_dateline_line",
            "locate_dateline"]
@@ -101,27 +102,34 @@ def _plain_name(words: list[str], limit: int) -> bool:
     )
 
 
-def _agency_span(match: re.Match[str], group: str) -> tuple[Span, Agency | None] | None:
-    """The agency part of a dateline match, or None when it is not a plausible name."""
+def _agency_span(
+    match: re.Match[str], group: str, key: str
+) -> tuple[Span, Agency | None] | None:
+    """The agency part of a dateline match (``key``: its folded words), or None when it
+    is not a plausible name."""
     raw = match.group(group)
     start = match.start(group) + len(raw) - len(raw.lstrip())
     text = raw.strip()
-    if not _plain_name(plain_words(text), MAX_AGENCY_WORDS):
+    if not _plain_name(key.split(), MAX_AGENCY_WORDS):
         return None
-    agency = find_agency(text)
+    agency = agency_by_key(key)
     canonical, qid = (agency.canonical, agency.qid) if agency else (" ".join(text.split()), None)
     return Span(text, start, start + len(text), canonical, qid), agency
 
 
+@lru_cache(maxsize=1024)  # the lead rules ask about the same few paragraphs several times
 def find_dateline(paragraph: str) -> Dateline | None:
     """The dateline opening ``paragraph`` (offsets into it), or None."""
     match = _DATELINE.match(paragraph)
     if match is None:
         return None
     group = next(g for g in ("paren", "dash_paren", "quoted", "bare") if match.group(g))
-    found = _agency_span(match, group)
     place = match.group("place")
-    if found is None or not _plain_name(plain_words(place), MAX_PLACE_WORDS):
+    place_key, agency_key = plain_keys([place, match.group(group)])  # one fold for both
+    if not _plain_name(place_key.split(), MAX_PLACE_WORDS):
+        return None
+    found = _agency_span(match, group, agency_key)
+    if found is None:
         return None
     agency_span, agency = found
     if group == "paren" and not match.group("sep"):

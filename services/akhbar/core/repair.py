@@ -148,7 +148,15 @@ def _space_after_marks(text: str) -> str:
 _SPACE_BEFORE_MARK = re.compile(r" (?=[.,،;؛:!?؟…)\]])")
 # A line never starts with a closing mark: a hard wrap fell before it. Not after a blank
 # line, and not a mark alone between single line breaks (a separator line such as ".").
-_BREAK_BEFORE_MARK = re.compile(r"(?<![\n ]) ?\n(?=[.,،;؛:!?؟…)\]](?:[^\n.]|\n\n|$))")
+# Starts with the line break so the engine scans for it (" \n" is already "\n" here).
+_BREAK_BEFORE_MARK = re.compile(r"\n(?=[.,،;؛:!?؟…)\]](?:[^\n.]|\n\n|$))")
+
+
+def _join_mark_lines(text: str) -> str:
+    """Remove the line break before a closing mark that begins a line (not after a blank
+    line: a mark opening a paragraph is a separator or debris, left to the rules after)."""
+    return _BREAK_BEFORE_MARK.sub(
+        lambda m: m.group() if m.start() == 0 or text[m.start() - 1] == "\n" else "", text)
 _DOUBLED_MARK = re.compile(r'([!?؟،,;؛:"])\1+')
 
 
@@ -156,7 +164,7 @@ def _tidy_marks(text: str) -> str:
     """No space before marks, ellipsis for dot runs, no doubled marks."""
     text = _SPACE_BEFORE_MARK.sub("", text) if " " in text else text
     text = _collapse(text, _DOTS_PAIRS)
-    text = _BREAK_BEFORE_MARK.sub("", text) if "\n" in text else text
+    text = _join_mark_lines(text) if "\n" in text else text
     return _DOUBLED_MARK.sub(r"\1", text)
 
 

@@ -19,15 +19,16 @@ The sign-offs are returned, so the record keeps them (``signoff``) instead of lo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from akhbar.core.agencies import agency_keys, max_agency_words
 from akhbar.core.boilerplate import MAX_LIST_WORDS, RELATED_MARKERS, starts_with
-from akhbar.core.keys import plain_keys, plain_words
+from akhbar.core.keys import plain_key, plain_keys, plain_words
 
 __all__ = ["strip_tail"]
 
 MAX_TAG_WORDS = 4  # a bracketed tag of an unknown outlet: "(شفق نيوز)"
-MAX_TAIL_CHARS = 2000  # the end of the last paragraph searched for a flattened list
+MAX_TAIL_CHARS = 1200  # the end of the last paragraph searched for a flattened list
 _SHORT_LINE_SPACES = 12  # a last line with more spaces is copy, never a sign-off
 
 _CONNECTORS = frozenset(plain_words("المصدر المصادر و source"))  # "المصدر: وكالات"
@@ -45,6 +46,8 @@ _LABEL_BREAK = re.compile(r"(?<=[.!?؟…)\"]) ")
 _SPACE = re.compile(r"(?<= )")
 _MAX_LABEL_SPACES = 3 + MAX_LIST_WORDS  # a label with its first title: "اقرأ أيضا: ..."
 _SIGNOFF_TRIM = f" {_DASHES}"
+_LIST_MARKS = (*(f" {d} " for d in _DASHES), "|", "•", ":")
+_MARKER_PHRASES = tuple(" ".join(p) for group in RELATED_MARKERS.values() for p in group)
 
 
 def _bump(removed: dict[str, int], kind: str) -> None:
@@ -72,10 +75,12 @@ def _is_agency_line(words: list[str]) -> bool:
 
 def _is_tag(tag: str) -> bool:
     """A bracketed sign-off: agency names, initials, or a short name without numbers."""
-    words = plain_words(tag)
-    if _is_agency_line(words) or _INITIALS_LINE.fullmatch(tag.strip()):
+    if any(ch.isdigit() for ch in tag):
+        return False  # "(2)", "(البقرة: 255)": a reference, not a sign-off
+    if _INITIALS_LINE.fullmatch(tag.strip()):
         return True
-    return 0 < len(words) <= MAX_TAG_WORDS and not any(ch.isdigit() for ch in tag)
+    words = plain_words(tag)
+    return 0 < len(words) <= MAX_TAG_WORDS or _is_agency_line(words)
 
 
 def _last_line_signoff(last: str) -> str | None:
@@ -129,12 +134,19 @@ def _label_in(segment: str) -> int | None:
         if tail_from < 0:
             break
     closed = {0, *(m.end() for m in _LABEL_BREAK.finditer(segment, max(tail_from, 0)))}
-    for start in sorted({*closed, *(m.end() for m in _SPACE.finditer(segment, tail_from + 1))}):
-        rest = segment[start:]
-        colon_only = start not in closed
-        if (not colon_only or ":" in rest) and _is_label(rest, plain_words(rest), colon_only):
+    starts = sorted({*closed, *(m.end() for m in _SPACE.finditer(segment, tail_from + 1))})
+    starts = [s for s in starts if s in closed or ":" in segment[s:]]
+    for start, key in zip(starts, plain_keys([segment[s:] for s in starts]), strict=True):
+        if _is_label(segment[start:], key.split(), colon_only=start not in closed):
             return start
     return None
+
+
+@lru_cache(maxsize=256)  # each cleaning round asks again about the same last paragraph
+def _names_a_label(tail: str) -> bool:
+    """One fold of the tail: does any related-news label occur in it at all?"""
+    folded = f" {plain_key(tail)} "
+    return any(f" {phrase} " in folded for phrase in _MARKER_PHRASES)
 
 
 def _flattened_list(last: str) -> int | None:
@@ -144,6 +156,9 @@ def _flattened_list(last: str) -> int | None:
     ``MAX_LIST_WORDS`` words; the label may follow the story's last sentence.
     """
     offset = max(0, len(last) - MAX_TAIL_CHARS)
+    tail = last[offset:]
+    if not any(mark in tail for mark in _LIST_MARKS) or not _names_a_label(tail):
+        return None  # a list needs a separator or a labelled colon; then a label
     starts = [offset, *(m.end() for m in _ITEM_BREAK.finditer(last, offset))]
     segments = [last[a:b] for a, b in zip(starts, [*starts[1:], len(last)], strict=True)]
     keys = plain_keys(segments)
