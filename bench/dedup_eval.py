@@ -16,6 +16,7 @@ text), as this evaluation did before cleaning was part of it.
 from __future__ import annotations
 
 import argparse
+import inspect
 import random
 import re
 import statistics
@@ -29,7 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from akhbar.core.clean import clean_article
-from akhbar.core.dedup import CONTAINMENT, MAX_GROWTH, Deduper, Verdict
+from akhbar.core import dedup
+from akhbar.core.dedup import Deduper, Verdict
 from akhbar.core.errors import RejectedInput
 from akhbar.core.minhash import shingles
 from akhbar.core.normalize import match_form
@@ -292,10 +294,11 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--threshold", type=float, default=0.8)
     parser.add_argument("--bands", type=int, default=16)
     parser.add_argument("--shingle-words", type=int, default=3)
-    parser.add_argument("--containment", type=float, default=CONTAINMENT,
+    # getattr: the same bench also runs against a checkout from before containment
+    parser.add_argument("--containment", type=float, default=getattr(dedup, "CONTAINMENT", 0),
                         help="also near: an original whose estimated share in the copy"
                              " reaches this (0 turns it off)")
-    parser.add_argument("--max-growth", type=float, default=MAX_GROWTH,
+    parser.add_argument("--max-growth", type=float, default=getattr(dedup, "MAX_GROWTH", 1.25),
                         help="containment only for a copy at most this much larger")
     parser.add_argument("--match", choices=MATCH_MODES, default="pipeline",
                         help="what the Deduper is given (see the module docstring)")
@@ -303,14 +306,15 @@ def main(argv: Iterable[str] | None = None) -> None:
     args = parser.parse_args(list(argv) if argv is not None else None)
     args.containment = args.containment or None
     corpus = build_corpus(args.seed)
-    base = {"threshold": args.threshold, "bands": args.bands, "shingle_words": args.shingle_words,
-            "containment": args.containment, "max_growth": args.max_growth}
+    base: dict[str, float | None] = {"threshold": args.threshold, "bands": args.bands,
+                                     "shingle_words": args.shingle_words}
+    if "containment" in inspect.signature(Deduper).parameters:  # not in older checkouts
+        base |= {"containment": args.containment, "max_growth": args.max_growth}
     print_report(corpus, evaluate(corpus, args.match, **base), base, args.match)
     if args.sweep:
         for width in (2, 3, 5):
             for threshold, bands in ((0.6, 32), (0.7, 32), (0.7, 16), (0.8, 16), (0.9, 16)):
-                opts = {"threshold": threshold, "bands": bands, "shingle_words": width,
-                        "containment": args.containment, "max_growth": args.max_growth}
+                opts = {**base, "threshold": threshold, "bands": bands, "shingle_words": width}
                 print(opts, {k: round(v, 4) for k, v in
                              summary(evaluate(corpus, args.match, **opts), corpus).items()})
 

@@ -202,3 +202,14 @@ def test_agency_spellings_meet_one_canonical_name() -> None:
     assert afp is not None and (afp.canonical, afp.qid) == ("فرانس برس", "Q40464")
     assert find_agency("أ ش أ") == find_agency("MENA") != afp
     assert find_agency("الحكومة") is None
+
+
+def test_a_flattened_list_broken_by_a_hard_wrap_is_removed_whole() -> None:
+    body = BODY + " - أخبار ذات صلة - الجيش يتقدم في ريف حلب \n- محادثات جديدة في جنيف"
+    result = clean_article(title="", body=body)
+    assert result.text == BODY and result.removed == {"related_inline": 1}
+
+
+def test_a_bulleted_list_ending_the_story_keeps_its_lines() -> None:
+    body = BODY + "\n- البند الأول من الخطة\n- البند الثاني من الخطة"
+    assert clean_article(title="", body=body).text == body.replace("\n-", "\n\n-")

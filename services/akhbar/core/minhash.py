@@ -68,15 +68,19 @@ def utf8_signature(
 def utf8_sketch(
     match_utf8: bytes, *, num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WORDS
 ) -> tuple[list[int], int] | None:
-    """The signature and the number of distinct shingles it sketches (what turns an
-    estimated Jaccard into an estimated containment), or None for a text without words."""
+    """The signature and the number of shingles it sketches (what turns an estimated
+    Jaccard into an estimated containment), or None for a text without words.
+
+    The count includes repeated shingles: a set of them cost ~14 us per article (10 % of
+    the signature), and the clean stage has already removed repeated text.
+    """
     grams = utf8_shingles(match_utf8, shingle_words)
     if not grams:
         return None
     sketch = RMinHash(num_perm, SEED)
     sketch.update(grams)
     digest: list[int] = sketch.digest()
-    return digest, len(set(grams))
+    return digest, len(grams)
 
 
 def estimated_containment(jaccard: float, inner: int, outer: int) -> float:

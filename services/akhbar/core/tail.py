@@ -46,6 +46,8 @@ _LABEL_BREAK = re.compile(r"(?<=[.!?؟…)\"]) ")
 _SPACE = re.compile(r"(?<= )")
 _MAX_LABEL_SPACES = 3 + MAX_LIST_WORDS  # a label with its first title: "اقرأ أيضا: ..."
 _SIGNOFF_TRIM = f" {_DASHES}"
+_ITEM_OPENERS = frozenset(f"{d} " for d in (*_DASHES, "|", "•"))
+_WRAPPED_LINES = 3  # list lines broken off by a hard wrap, joined back to look at them
 _LIST_MARKS = (*(f" {d} " for d in _DASHES), "|", "•", ":")
 _MARKER_PHRASES = tuple(" ".join(p) for group in RELATED_MARKERS.values() for p in group)
 
@@ -196,10 +198,25 @@ def strip_tail(paragraphs: list[str], removed: dict[str, int]) -> tuple[list[str
             signoffs.insert(0, cut)
             _bump(removed, inline[1])
         else:
+            joined, last = _wrapped_list_lines(paragraphs)
             at = _flattened_list(last)
             if at is None:
                 break
+            paragraphs = joined  # only when the lines were a list: bullets stay lines
             kept = _cut(last, at)[0]
             _bump(removed, "related_inline")
         paragraphs = [*paragraphs[:-1], kept] if kept else paragraphs[:-1]
     return paragraphs, signoffs
+
+
+def _wrapped_list_lines(paragraphs: list[str]) -> tuple[list[str], str]:
+    """``paragraphs`` with the lines a hard wrap broke off a flattened list (they open with
+    its separator: ``- title``) joined back to the line before, and the new last one."""
+    end = len(paragraphs)
+    first = end - 1
+    while first > 0 and end - first <= _WRAPPED_LINES and paragraphs[first][:2] in _ITEM_OPENERS:
+        first -= 1
+    if first == end - 1:
+        return paragraphs, paragraphs[-1]
+    joined = " ".join(paragraphs[first:])
+    return [*paragraphs[:first], joined], joined
