@@ -46,7 +46,6 @@ _LABEL_BREAK = re.compile(r"(?<=[.!?؟…)\"]) ")
 _SPACE = re.compile(r"(?<= )")
 _MAX_LABEL_SPACES = 3 + MAX_LIST_WORDS  # a label with its first title: "اقرأ أيضا: ..."
 _SIGNOFF_TRIM = f" {_DASHES}"
-_ITEM_OPENERS = frozenset(f"{d} " for d in (*_DASHES, "|", "•"))
 _WRAPPED_LINES = 3  # list lines broken off by a hard wrap, joined back to look at them
 _LIST_MARKS = (*(f" {d} " for d in _DASHES), "|", "•", ":")
 _MARKER_PHRASES = tuple(" ".join(p) for group in RELATED_MARKERS.values() for p in group)
@@ -210,13 +209,18 @@ def strip_tail(paragraphs: list[str], removed: dict[str, int]) -> tuple[list[str
 
 
 def _wrapped_list_lines(paragraphs: list[str]) -> tuple[list[str], str]:
-    """``paragraphs`` with the lines a hard wrap broke off a flattened list (they open with
-    its separator: ``- title``) joined back to the line before, and the new last one."""
-    end = len(paragraphs)
-    first = end - 1
-    while first > 0 and end - first <= _WRAPPED_LINES and paragraphs[first][:2] in _ITEM_OPENERS:
-        first -= 1
-    if first == end - 1:
+    """``paragraphs`` with the lines a hard wrap broke off a flattened list (short list
+    items, not ending a sentence) joined back to the line before, and the new last one."""
+    lines = 1
+    while lines < min(_WRAPPED_LINES + 1, len(paragraphs)) and _list_like(paragraphs[-lines]):
+        lines += 1
+    if lines == 1:
         return paragraphs, paragraphs[-1]
-    joined = " ".join(paragraphs[first:])
-    return [*paragraphs[:first], joined], joined
+    joined = " ".join(paragraphs[-lines:])
+    return [*paragraphs[:-lines], joined], joined
+
+
+def _list_like(line: str) -> bool:
+    """Could ``line`` be list items only: short pieces between separators, no full stop?"""
+    return (len(line) <= MAX_TAIL_CHARS and not line.endswith(_CLOSED)
+            and all(len(item.split()) <= MAX_LIST_WORDS for item in _ITEM_BREAK.split(line)))
