@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from akhbar.core.clean import clean_article
 from akhbar.core import dedup
+from akhbar.core.clean import clean_article
 from akhbar.core.dedup import Deduper, Verdict
 from akhbar.core.errors import RejectedInput
 from akhbar.core.minhash import shingles
