@@ -10,8 +10,8 @@ demo:  ## run the pipeline on the demo articles of examples/articles (FOLDER=...
 test:  ## the whole test suite: unit and broker tests (installs and starts what it needs)
 	scripts/test
 
-unit:  ## fast unit tests only (no broker)
-	scripts/test -m "not broker"
+unit:  ## fast unit tests only: no broker is started, none is needed
+	scripts/bootstrap && .venv/bin/pytest -m "not broker"
 
 lint:  ## ruff
 	scripts/bootstrap && .venv/bin/ruff check services tests bench

@@ -1,8 +1,9 @@
 """``akhbar demo``: the whole pipeline on a folder of articles, on a real local broker.
 
-Starts the broker (scripts/kafka-local) unless one answers, creates the topics, starts the
-three workers as subprocesses, pushes the folder, prints each record as it arrives on the
-enriched, duplicates and dead-letter topics, then stops the workers.
+Starts the broker (scripts/kafka-local) unless AKHBAR_BOOTSTRAP_SERVERS names one, creates
+the topics, starts the three workers as subprocesses (:mod:`akhbar.supervisor`), pushes the
+folder, prints each record as it arrives on the enriched, duplicates and dead-letter topics,
+then stops the workers.
 """
 
 from __future__ import annotations
@@ -10,11 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from akhbar.client import as_json, push, tail
 from akhbar.config import STAGES, Settings
 from akhbar.inputs import expand, payloads
 from akhbar.kafka.topics import ensure_topics
+from akhbar.supervisor import WorkerSet, local_broker
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_ARTICLES = REPO / "examples" / "articles"
@@ -37,61 +35,22 @@ def run_demo(settings: Settings, folder: str | None) -> int:
     settings = _with_broker(settings)
     asyncio.run(ensure_topics(settings))
     logs = settings.data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "AKHBAR_BOOTSTRAP_SERVERS": settings.bootstrap_servers}
-    workers = [_spawn(stage, logs, env) for stage in STAGES]
-    try:
-        _wait_ready(settings, dict(zip(STAGES, workers, strict=True)), logs, timeout=90.0)
-        count = asyncio.run(_push_and_show(settings, source, settings.data_dir / "demo"))
-        return 0 if count else 1
-    finally:
-        for proc in workers:
-            proc.send_signal(signal.SIGTERM)
-        for proc in workers:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        print(f"workers stopped; logs in {logs}/, broker left running "
-              "(scripts/kafka-local stop)", file=sys.stderr)
+    with WorkerSet(settings, logs) as workers:
+        try:
+            workers.start(*STAGES)
+            print("workers ready: " + ", ".join(STAGES), file=sys.stderr)
+            count = asyncio.run(_push_and_show(settings, source, settings.data_dir / "demo"))
+        finally:
+            print(f"stopping the workers; logs in {logs}/, broker left running "
+                  "(scripts/kafka-local stop)", file=sys.stderr)
+    return 0 if count else 1
 
 
 def _with_broker(settings: Settings) -> Settings:
     """Use the user's cluster when AKHBAR_BOOTSTRAP_SERVERS is set, else start the local one."""
     if os.environ.get("AKHBAR_BOOTSTRAP_SERVERS"):
         return settings
-    script = str(REPO / "scripts" / "kafka-local")
-    subprocess.run([script, "start"], check=True)
-    address = subprocess.run([script, "bootstrap"], check=True, capture_output=True, text=True)
-    return replace(settings, bootstrap_servers=address.stdout.strip())
-
-
-def _spawn(stage: str, logs: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    with (logs / f"{stage}.log").open("ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "akhbar.cli", "worker", stage],
-                                stdout=log, stderr=subprocess.STDOUT, env=env)
-
-
-def _wait_ready(settings: Settings, procs: dict[str, subprocess.Popen[bytes]], logs: Path, *,
-                timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    pending = set(STAGES)
-    while pending and time.monotonic() < deadline:
-        for stage in sorted(pending):
-            if procs[stage].poll() is not None:
-                tail = (logs / f"{stage}.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"the {stage} worker exited; its log ends with:\n{tail}")
-            url = f"http://{settings.http_host}:{settings.port_for(stage)}/readyz"  # type: ignore[arg-type]
-            try:
-                with urllib.request.urlopen(url, timeout=1) as reply:
-                    if reply.status == 200:
-                        pending.discard(stage)
-            except OSError:
-                pass
-        time.sleep(0.5)
-    if pending:
-        raise TimeoutError(f"workers not ready after {timeout:.0f}s: {sorted(pending)}")
-    print("workers ready: " + ", ".join(STAGES), file=sys.stderr)
+    return replace(settings, bootstrap_servers=local_broker(quiet=False))
 
 
 async def _push_and_show(settings: Settings, source: Path, out_dir: Path) -> int:
