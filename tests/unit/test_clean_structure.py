@@ -66,7 +66,7 @@ def test_removed_dateline_and_signoff(stem: str) -> None:
     if text is None:
         assert dateline is None
         return
-    assert dateline is not None and dateline.agency is not None
+    assert dateline is not None
     assert (dateline.text, dateline.place.text, dateline.agency.canonical) == (text, place, agency)
     assert result.text[dateline.start : dateline.end] == dateline.text
     for part in (dateline.place, dateline.agency):
@@ -127,7 +127,7 @@ def test_the_related_list_leaves_and_the_story_end_stays() -> None:
 ])
 def test_dateline_shapes(line: str) -> None:
     found = find_dateline(repair_text(line, {}))
-    assert found is not None and found.agency is not None
+    assert found is not None
     assert found.text.rstrip(" -:") in line.replace("«", '"').replace("»", '"')
     assert repair_text(line, {})[found.end :].strip().startswith("قال مسؤول")
 

@@ -83,16 +83,15 @@ class Dateline:
     start: int
     end: int
     place: Span
-    agency: Span | None
+    agency: Span
 
     def shifted(self, by: int) -> Dateline:
-        agency = self.agency.shifted(by) if self.agency else None
-        return Dateline(self.text, self.start + by, self.end + by, self.place.shifted(by), agency)
+        return Dateline(self.text, self.start + by, self.end + by, self.place.shifted(by),
+                        self.agency.shifted(by))
 
     def to_dict(self) -> dict[str, object]:
         return {"text": self.text, "start": self.start, "end": self.end,
-                "place": self.place.to_dict(),
-                "agency": self.agency.to_dict() if self.agency else None}
+                "place": self.place.to_dict(), "agency": self.agency.to_dict()}
 
 
 def _plain_name(words: list[str], limit: int) -> bool:
