@@ -1,20 +1,26 @@
 """Labelled duplicate cases for the dedup evaluation, generated with a fixed seed.
 
-Originals come from the shared samples and from ANERcorp split into pseudo-articles
-of 15-30 consecutive sentences. Every third pseudo-article is held out of the index
+Originals come from the repository only: ANERcorp (``data/anercorp/``) split into
+pseudo-articles of 15-30 consecutive sentences, and the test articles written for the
+project (``tests/data/articles/``). Every third pseudo-article is held out of the index
 and only used to build hard negatives, so a negative never copies an indexed text.
+Half the pseudo-articles carry a page tail (a "related news" list and a sign-off), so a
+copy can come with another tail than its original's.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-ANERCORP = Path(__file__).resolve().parents[1] / "data" / "anercorp" / "ANERCorp_CamelLab_train.txt"
-SAMPLES = Path("/work/shared/samples")
+from akhbar.core.lead import find_dateline
+
+REPO = Path(__file__).resolve().parents[1]
+ANERCORP = REPO / "data" / "anercorp" / "ANERCorp_CamelLab_train.txt"
+TEST_ARTICLES = REPO / "tests" / "data" / "articles"
 
 Tagged = list[tuple[str, str]]
 
@@ -26,10 +32,14 @@ class Article:
     id: str
     title: str
     paragraphs: tuple[tuple[str, ...], ...]
+    tail: tuple[str, ...] = ()  # lines after the story: a link list, a sign-off
 
     def text(self) -> str:
-        body = "\n\n".join(" ".join(p) for p in self.paragraphs)
-        return f"{self.title}\n{body}"
+        return f"{self.title}\n{self.body()}"
+
+    def body(self, tail: bool = True) -> str:
+        lines = ["\n\n".join(" ".join(p) for p in self.paragraphs)]
+        return "\n".join(lines + list(self.tail if tail else ()))
 
     def sentences(self) -> list[str]:
         return [s for p in self.paragraphs for s in p]
@@ -86,13 +96,20 @@ def plain(chunk: list[Tagged]) -> list[str]:
     return [" ".join(tok for tok, _ in sentence) for sentence in chunk]
 
 
-def sample_articles(rng: random.Random, folder: Path = SAMPLES) -> list[Article]:
-    """Split each sample into sentences at end punctuation (one sample is a single line)."""
+def project_articles(rng: random.Random, folder: Path = TEST_ARTICLES) -> list[Article]:
+    """The project's own test articles: headline, blank line, paragraphs of sentences.
+
+    A last paragraph of at most three words not ending in a full stop (a sign-off such
+    as ``كونا`` or ``ع.م``) is the page's tail, so a copy can swap it for its own.
+    """
     articles = []
     for path in sorted(folder.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        sentences = [s for s in re.split(r"(?<=[.!?؟])\s+|\n+", text) if s.strip()]
-        articles.append(make_article(f"sample-{path.stem}", sentences, rng))
+        title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+        blocks = [p.strip() for p in body.split("\n\n") if p.strip()]
+        last = blocks[-1]
+        tail = (blocks.pop(),) if len(last.split()) <= 3 and not last.endswith(".") else ()
+        paragraphs = tuple(tuple(s for s in re.split(r"(?<=[.!?؟])\s+", p) if s) for p in blocks)
+        articles.append(Article(f"article-{path.stem}", title.strip(), paragraphs, tail))
     return articles
 
 
@@ -132,8 +149,10 @@ def swap_letters(text: str, rng: random.Random) -> str:
 
 
 def indic_digits(text: str, rng: random.Random) -> str:
+    """Another outlet's digits; the text's own HTML entities (&#0;) keep theirs."""
     base = 0x0660 if rng.random() < 0.7 else 0x06F0
-    return re.sub(r"[0-9]", lambda m: chr(base + int(m.group())), text)
+    return re.sub(r"&#[0-9]+;|[0-9]",
+                  lambda m: m.group() if len(m.group()) > 1 else chr(base + int(m.group())), text)
 
 
 def restyle_quotes(text: str, rng: random.Random) -> str:
@@ -239,14 +258,110 @@ def combined(article: Article, rng: random.Random) -> str:
     return all_exact_edits(text + "\n" + rng.choice(BOILERPLATE), rng)
 
 
-NEAR_EDITS: dict[str, Callable[[Article, random.Random], str]] = {
-    "drop_sentence": drop_sentence,
-    "drop_paragraph": drop_paragraph,
-    "edit_words": edit_words,
-    "reorder_paragraphs": reorder_paragraphs,
-    "boilerplate": append_boilerplate,
-    "dateline": prepend_dateline,
-    "near_and_exact_mix": combined,
+# --- page structure: datelines, standfirsts, link lists and sign-offs ---------------------
+
+PLACES = ["القاهرة", "دمشق", "بيروت", "عمان", "الرياض", "بغداد", "الدوحة", "تونس", "الرباط",
+          "رام الله", "الخرطوم", "صنعاء", "أنقرة", "موسكو", "باريس", "جنيف"]
+AGENCIES = ["رويترز", "أ ف ب", "فرانس برس", "د ب أ", "الأناضول", "سانا", "وفا", "أ ش أ", "قنا",
+            "كونا", "وام", "واس", "شينخوا", "وكالات"]
+OUTLETS = ["الحياة", "المستقبل", "الشرق", "النهار", "الغد"]
+DATELINE_SHAPES = ["{place} ({agency}) -", "{place} ({agency})-", "{place} - ({agency}) -",
+                   "{place} - {agency}:", "{place} ـ «{outlet}»"]
+RELATED_LABELS = ["أخبار ذات صلة", "اقرأ أيضا", "أخبار متعلقة", "مواضيع ذات صلة", "اقرأ أيضاً:"]
+SIGNOFFS = ["(رويترز)", "(أ ف ب)", "ع.م", "ر.ت/م.ع", "أ ش أ", "المصدر: وكالات", "(د ب أ)"]
+
+
+def random_dateline(rng: random.Random) -> str:
+    """A dateline in one of the shapes newsrooms use, with a random place and agency."""
+    return rng.choice(DATELINE_SHAPES).format(place=rng.choice(PLACES),
+                                              agency=rng.choice(AGENCIES),
+                                              outlet=rng.choice(OUTLETS))
+
+
+def related_titles(titles: Sequence[str], rng: random.Random) -> list[str]:
+    """2-5 headlines of other stories, as a page's "related news" list shows them."""
+    picked = rng.sample(list(titles), rng.randint(2, 5))
+    return [" ".join(t.split()[: rng.randint(5, 10)]).strip(" .،,:") for t in picked]
+
+
+def block_tail(titles: Sequence[str], rng: random.Random) -> tuple[str, ...]:
+    """A link list with its label on lines of its own, then maybe a sign-off line."""
+    label = rng.choice(RELATED_LABELS).rstrip(":")
+    signoff = [rng.choice(SIGNOFFS)] if rng.random() < 0.7 else []
+    return (label, *related_titles(titles, rng), *signoff)
+
+
+def flattened_tail(titles: Sequence[str], rng: random.Random) -> str:
+    """A list run into the end of the last paragraph, with a sign-off before it (a bracketed
+    tag) or on the line after it."""
+    label = rng.choice(RELATED_LABELS)
+    items = " - ".join(related_titles(titles, rng))
+    listed = f" {label} {items}" if label.endswith(":") else f" - {label} - {items}"
+    signoff = rng.choice(SIGNOFFS)
+    if signoff.startswith("(") and rng.random() < 0.5:
+        return f" {signoff}{listed}"
+    return f"{listed}\n{signoff}"
+
+
+def with_tail(article: Article, titles: Sequence[str], rng: random.Random) -> Article:
+    """The article as a page shows it: followed by a block link list and a sign-off."""
+    return replace(article, tail=block_tail(titles, rng))
+
+
+def flatten_tail(article: Article, rng: random.Random, titles: Sequence[str]) -> str:
+    """The page turned into one paragraph at the end: its link list (or a new one) inline."""
+    tail = article.tail or block_tail(titles, rng)
+    label, *rest = tail
+    signoff = rest.pop() if rest and rest[-1] in SIGNOFFS else None
+    body = replace(article, tail=()).text()
+    return f"{body} - {label} - {' - '.join(rest)}" + (f"\n{signoff}" if signoff else "")
+
+
+def undated(article: Article) -> Article:
+    """The article without the dateline opening it, if it has one (a copy puts its own)."""
+    first, *rest = article.paragraphs[0]
+    probe = first.replace("«", '"').replace("»", '"')  # the cleaner reads «» as "
+    found = find_dateline(probe)
+    if found is None:
+        return article
+    first = first[found.end :].strip()
+    lead = tuple(s for s in (first, *rest) if s)
+    paragraphs = (lead, *article.paragraphs[1:]) if lead else article.paragraphs[1:]
+    return replace(article, paragraphs=paragraphs)
+
+
+def swap_tail(article: Article, rng: random.Random, titles: Sequence[str]) -> str:
+    """Another outlet's copy: its own dateline, 1 % of words edited, another tail, flattened."""
+    edited = edit_words(replace(undated(article), tail=()), rng, rate=0.01)
+    title, _, body = edited.partition("\n")
+    return f"{title}\n{random_dateline(rng)} {body}{flattened_tail(titles, rng)}"
+
+
+def standfirst(article: Article, rng: random.Random, titles: Sequence[str]) -> str:
+    """The lead paragraph repeated as a standfirst above the dated lead."""
+    article = undated(article)
+    lead = " ".join(article.paragraphs[0])
+    return f"{article.title}\n{lead}\n\n{random_dateline(rng)} {article.body()}"
+
+
+NearEdit = Callable[[Article, random.Random, Sequence[str]], str]
+
+
+def _ignoring_titles(edit: Callable[[Article, random.Random], str]) -> NearEdit:
+    return lambda article, rng, titles: edit(article, rng)
+
+
+NEAR_EDITS: dict[str, NearEdit] = {
+    "drop_sentence": _ignoring_titles(drop_sentence),
+    "drop_paragraph": _ignoring_titles(drop_paragraph),
+    "edit_words": _ignoring_titles(edit_words),
+    "reorder_paragraphs": _ignoring_titles(reorder_paragraphs),
+    "boilerplate": _ignoring_titles(append_boilerplate),
+    "dateline": _ignoring_titles(prepend_dateline),
+    "near_and_exact_mix": _ignoring_titles(combined),
+    "flattened_tail": flatten_tail,
+    "standfirst": standfirst,
+    "tail_swap_dateline_1pct": swap_tail,
 }
 
 

@@ -5,7 +5,7 @@ Do not edit: change the schema and re-generate.
 
 from typing import Any, Literal, NotRequired, TypedDict
 
-__all__ = ['CleanArticle', 'DeadLetter', 'Dedup', 'DedupedArticle', 'DuplicateDedup', 'DuplicateRecord', 'EnrichedArticle', 'Entity', 'RawArticle']
+__all__ = ['CleanArticle', 'Dateline', 'DatelinePart', 'DeadLetter', 'Dedup', 'DedupedArticle', 'DuplicateDedup', 'DuplicateRecord', 'EnrichedArticle', 'Entity', 'RawArticle']
 
 
 class RawArticle(TypedDict):
@@ -23,6 +23,26 @@ class RawArticle(TypedDict):
     meta: NotRequired[dict[str, Any]]
 
 
+class DatelinePart(TypedDict):
+    """The place or the agency of a dateline: display text, offsets into `text`, the name it stands for and its Wikidata QID where known."""
+
+    text: str
+    start: int
+    end: int
+    canonical: str
+    id: str | None
+
+
+class Dateline(TypedDict):
+    """Where and by whom the story was filed ('بغداد (أ ف ب) -'), kept in `text`: `text == record.text[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+    place: DatelinePart
+    agency: DatelinePart
+
+
 class CleanArticle(TypedDict):
     """Output of the clean stage (clean topic), input of the dedup stage."""
 
@@ -36,6 +56,8 @@ class CleanArticle(TypedDict):
     language: str
     arabic_ratio: float
     removed: dict[str, int]
+    dateline: NotRequired[Dateline | None]
+    signoff: NotRequired[str | None]
     ingested_at: float | None
     meta: NotRequired[dict[str, Any]]
 
@@ -61,6 +83,8 @@ class DedupedArticle(TypedDict):
     language: str
     arabic_ratio: float
     removed: dict[str, int]
+    dateline: NotRequired[Dateline | None]
+    signoff: NotRequired[str | None]
     ingested_at: float | None
     meta: NotRequired[dict[str, Any]]
     content_hash: str
@@ -92,6 +116,8 @@ class EnrichedArticle(TypedDict):
     language: str
     arabic_ratio: float
     removed: dict[str, int]
+    dateline: NotRequired[Dateline | None]
+    signoff: NotRequired[str | None]
     ingested_at: float | None
     meta: NotRequired[dict[str, Any]]
     content_hash: str
@@ -122,6 +148,8 @@ class DuplicateRecord(TypedDict):
     language: str
     arabic_ratio: float
     removed: dict[str, int]
+    dateline: NotRequired[Dateline | None]
+    signoff: NotRequired[str | None]
     ingested_at: float | None
     meta: NotRequired[dict[str, Any]]
     content_hash: str

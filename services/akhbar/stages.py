@@ -52,6 +52,8 @@ def clean_stage(raw: Record, *, max_body_bytes: int) -> Record:
         "language": cleaned.language,
         "arabic_ratio": round(cleaned.arabic_ratio, 4),
         "removed": dict(cleaned.removed),
+        "dateline": cleaned.dateline.to_dict() if cleaned.dateline else None,
+        "signoff": cleaned.signoff,
         "ingested_at": raw.get("ingested_at"),
     }
     if "meta" in raw:
@@ -59,9 +61,20 @@ def clean_stage(raw: Record, *, max_body_bytes: int) -> Record:
     return record
 
 
-def match_text(record: Record) -> str:
-    """The match form of title and body, the basis of hashing and near-dup."""
-    return match_form(f"{record['title']}\n{record['text']}")
+DEDUP_SEES_DATELINE = True  # measured with bench/dedup_eval.py --match clean|prose
+
+
+def match_text(record: Record, *, with_dateline: bool = DEDUP_SEES_DATELINE) -> str:
+    """The match form of title and body, the basis of hashing and near-dup.
+
+    ``with_dateline=False`` leaves the dateline (place and agency) out, so copies filed
+    through different agencies meet; see docs/dedup.md for which one is measured better.
+    """
+    text = record["text"]
+    dateline = record.get("dateline")
+    if dateline and not with_dateline:
+        text = text[: dateline["start"]] + text[dateline["end"] :]
+    return match_form(f"{record['title']}\n{text}")
 
 
 def dedup_stage(deduper: Deduper, record: Record, *, now: float) -> tuple[DedupRoute, Record]:
@@ -78,10 +91,24 @@ def dedup_stage(deduper: Deduper, record: Record, *, now: float) -> tuple[DedupR
     return ("deduped" if verdict.status == "unique" else "duplicates"), out
 
 
+def link_dateline(tagger: Tagger, dateline: Record | None) -> Record | None:
+    """The dateline with its place linked to the gazetteer (canonical name, id) when the
+    place is a known location; the clean stage has no gazetteer, so this is the tag stage's."""
+    if not dateline:
+        return dateline
+    known = tagger.resolve(dateline["place"]["text"])
+    if known is None or known[0] != "LOC":
+        return dateline
+    _, canonical, qid = known
+    return {**dateline, "place": {**dateline["place"], "canonical": canonical, "id": qid}}
+
+
 def tag_stage(tagger: Tagger, record: Record) -> Record:
     """deduped_article → enriched_article: ``entities`` index ``text``, ``title_entities``
-    index ``title``."""
+    index ``title``; the dateline's place is linked."""
     out = dict(record)
+    if "dateline" in record:
+        out["dateline"] = link_dateline(tagger, record["dateline"])
     in_title, in_body = tagger.tag_article(record["title"], record["text"])
     out["entities"] = [entity.to_dict() for entity in in_body]
     out["title_entities"] = [entity.to_dict() for entity in in_title]

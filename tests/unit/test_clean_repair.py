@@ -129,7 +129,8 @@ def test_public_surface_of_clean() -> None:
 
     assert {"CleanResult", "clean_article"} <= set(clean_module.__all__)
     fields = [f.name for f in dataclasses.fields(CleanResult)]
-    assert fields == ["title", "text", "language", "arabic_ratio", "removed", "published_at"]
+    assert fields == ["title", "text", "language", "arabic_ratio", "removed", "published_at",
+                      "dateline", "signoff"]
     result = clean_article(title="", body="نص قصير.")
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.text = "x"  # type: ignore[misc]

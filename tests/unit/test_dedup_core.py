@@ -174,8 +174,8 @@ def test_bands_must_divide_the_permutations() -> None:
 def test_public_surface_is_what_the_worker_imports() -> None:
     import akhbar.core.dedup as dedup
 
-    assert set(dedup.__all__) == {"ALGORITHM_VERSION", "Deduper", "Status", "Verdict",
-                                  "content_hash"}
+    assert set(dedup.__all__) == {"ALGORITHM_VERSION", "CONTAINMENT", "MAX_GROWTH", "Deduper",
+                                  "Status", "Verdict", "content_hash"}
     assert all(hasattr(dedup, name) for name in dedup.__all__)
 
 
@@ -199,3 +199,39 @@ def test_an_id_sent_again_with_other_text_forgets_its_old_text() -> None:
     deduper.check("a", "", 3.0)  # and again, with no words at all
     assert deduper.indexed_count() == 1 and signatures["a"]["sig"] is None
     assert deduper.check("c", article(2), 4.0).status == "unique"
+
+
+def test_original_plus_extra_material_is_near_by_containment() -> None:
+    """A fifth more text and a few words edited push Jaccard under 0.8; the original is
+    still mostly inside the copy."""
+    text = article(1, words=300)
+    extra = f"{edited(text, every=60)} {article(99, words=60)}"
+    deduper, signatures = make()
+    deduper.check("a", text, 0.0)
+    verdict = deduper.check("b", extra, 1.0)
+    assert verdict.status == "near" and verdict.duplicate_of == "a"
+    assert verdict.similarity is not None and verdict.similarity < 0.8  # Jaccard, reported
+    assert signatures["a"]["n"] > 250  # distinct shingles stored with the signature
+    jaccard_only, _ = make(containment=None)
+    jaccard_only.check("a", text, 0.0)
+    assert jaccard_only.check("b", extra, 1.0).status == "unique"
+
+
+def test_full_story_after_its_brief_is_not_a_duplicate() -> None:
+    brief = article(2, words=60)
+    story = f"{brief} {article(3, words=300)}"  # contains the brief whole, five times longer
+    deduper, _ = make()
+    deduper.check("brief", brief, 0.0)
+    assert deduper.check("story", story, 1.0).status == "unique"
+
+
+def test_entries_stored_without_a_size_are_matched_by_jaccard_only() -> None:
+    text = article(4, words=300)
+    deduper, signatures = make()
+    deduper.check("a", text, 0.0)
+    old = {k: v for k, v in signatures["a"].items() if k != "n"}  # an older worker's entry
+    restarted = Deduper(signatures={"a": old})
+    copy = f"{edited(text, every=60)} {article(98, words=60)}"
+    assert restarted.check("b", copy, 1.0).status == "unique"
+    assert deduper.check("b", copy, 1.0).duplicate_of == "a"
+    assert restarted.check("c", edited(text), 2.0).duplicate_of == "a"

@@ -1,17 +1,16 @@
 """Remove the page furniture that rides along with news copy.
 
-"Related news" link lists, share/subscribe lines, photo credits and agency sign-offs at
-the end. Every rule looks at the *match form* of a short paragraph, so spelling variants
-(اقرأ أيضاً / إقرأ ايضا) meet the same phrase, and long paragraphs are never touched.
+"Related news" link lists, share/subscribe lines and photo credits. Every rule looks at
+the *match form* of a short paragraph, so spelling variants (اقرأ أيضاً / إقرأ ايضا) meet
+the same phrase, and long paragraphs are never touched. What ends a story (sign-offs, a
+related list flattened into the last paragraph) is :mod:`akhbar.core.tail`'s.
 """
 
 from __future__ import annotations
 
-import re
+from akhbar.core.keys import plain_keys, plain_words
 
-from akhbar.core.keys import plain_key, plain_keys, plain_words
-
-__all__ = ["remove_boilerplate"]
+__all__ = ["MAX_LIST_WORDS", "RELATED_MARKERS", "remove_boilerplate", "starts_with"]
 
 RELATED_MARKERS_LIST = (
     "اخبار ذات صله", "اقرا ايضا", "اقرا كذلك", "اقرا المزيد", "مواضيع ذات صله",
@@ -19,6 +18,8 @@ RELATED_MARKERS_LIST = (
     "قد يهمك", "اخترنا لك", "الاكثر قراءه", "الاكثر مشاهده", "المزيد من الاخبار",
     "read more", "related news", "related articles", "see also",
 )
+
+
 def _folded_words(words: str) -> frozenset[str]:
     """Match forms of space-separated words (so على is stored as it is compared: علي)."""
     return frozenset(plain_words(words))
@@ -39,22 +40,12 @@ _SHARE_VOCABULARY = _NETWORKS | _folded_words(
     "share tweet print copy link"
 )
 _CREDIT_STARTS_LIST = ("تصوير", "الصوره", "صوره", "مصدر الصوره", "photo", "image", "credit")
-AGENCIES = frozenset(plain_key(name) for name in {
-    "رويترز", "ا ف ب", "اف ب", "فرانس برس", "وكاله فرانس برس", "د ب ا", "دب ا", "الالمانيه",
-    "ا ش ا", "اش ا", "الاناضول", "وكاله الاناضول", "سانا", "واس", "قنا", "وام", "كونا", "بترا",
-    "وفا", "ا ب", "اسوشيتد برس", "يو بي اي", "شينخوا", "سبوتنيك", "وكالات", "الوكالات",
-    "وكالات الانباء", "بي بي سي", "المصدر", "المصادر", "afp", "ap", "reuters", "dpa", "xinhua",
-    "source", "و",
-})
-_AGENCY_MAX_TOKENS = 3
 CREDIT_COLON_WITHIN = 20  # characters: "مصدر الصورة:" fits
 CREDIT_MAX_BARE_WORDS = 3  # "تصوير أحمد محمود" without a colon
 MAX_SHORT_WORDS = 12  # a paragraph longer than this is copy, not furniture
 MAX_LIST_WORDS = 15  # a link-list title line is at most this long
 MAX_MARKER_WORDS = MAX_LIST_WORDS + 4  # a marker line may carry a first title after a colon
 _LONE_MARKS = 6  # display tokens without letters tolerated in a short line
-_SIGNOFF_TAIL = 64  # characters at the end of the last paragraph searched for '(agency)'
-_TRAILING_PAREN = re.compile(r"[\s\-–—ـ]*\(([^()\n]{1,40})\)[\s.]*$")
 
 
 def _by_first_word(phrases: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -66,7 +57,7 @@ def _by_first_word(phrases: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...],
     return {first: tuple(group) for first, group in index.items()}
 
 
-def _starts_with(words: list[str], phrases: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
+def starts_with(words: list[str], phrases: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
     """True when ``words`` begin with one of the indexed ``phrases``."""
     if not words:
         return False
@@ -78,19 +69,6 @@ _FOLLOW_VERBS = _by_first_word(_FOLLOW_VERBS_LIST)
 _CREDIT_STARTS = _by_first_word(_CREDIT_STARTS_LIST)
 
 
-def _is_agency_signoff(words: list[str]) -> bool:
-    """True when ``words`` are nothing but agency names (greedy longest-phrase parse)."""
-    at = 0
-    while at < len(words):
-        for size in range(min(_AGENCY_MAX_TOKENS, len(words) - at), 0, -1):
-            if " ".join(words[at : at + size]) in AGENCIES:
-                at += size
-                break
-        else:
-            return False
-    return bool(words)
-
-
 def _is_share_line(words: list[str]) -> bool:
     """True for 'share on Facebook / Twitter' and 'subscribe to our channel' lines."""
     if not words or len(words) > MAX_SHORT_WORDS:
@@ -98,7 +76,7 @@ def _is_share_line(words: list[str]) -> bool:
     bare = [w[1:] if w.startswith("و") and w[1:] in _SHARE_VOCABULARY else w for w in words]
     if all(word in _SHARE_VOCABULARY for word in bare):
         return any(word in _NETWORKS or word.startswith("شار") for word in bare)
-    return _starts_with(words, _FOLLOW_VERBS) and any(w in _NETWORKS for w in bare[1:])
+    return starts_with(words, _FOLLOW_VERBS) and any(w in _NETWORKS for w in bare[1:])
 
 
 def _may_be_short(paragraph: str, limit: int) -> bool:
@@ -129,7 +107,7 @@ def _is_credit(paragraph: str, words: list[str]) -> bool:
 
     'صورة الرئيس تثير الجدل' is a sentence, so the colon (or a very short line) is required.
     """
-    if not _starts_with(words, _CREDIT_STARTS):
+    if not starts_with(words, _CREDIT_STARTS):
         return False
     return ":" in paragraph[:CREDIT_COLON_WITHIN] or len(words) <= CREDIT_MAX_BARE_WORDS
 
@@ -158,7 +136,7 @@ def _drop_related_blocks(
             kept.append(paragraph)
             kept_words.append(words)
             continue
-        if len(words) <= MAX_MARKER_WORDS and _starts_with(words, RELATED_MARKERS):
+        if len(words) <= MAX_MARKER_WORDS and starts_with(words, RELATED_MARKERS):
             in_block = True
         elif not (in_block and len(words) <= MAX_LIST_WORDS and not paragraph.endswith(".")):
             in_block = False  # link titles do not end with a full stop; copy does
@@ -170,26 +148,8 @@ def _drop_related_blocks(
     return kept, kept_words
 
 
-def _strip_signoff(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
-    """Drop agency sign-offs at the end: a last line like 'ـ (د ب أ)' or a trailing '(رويترز)'."""
-    while paragraphs:
-        last = paragraphs[-1]
-        if _is_agency_signoff(plain_words(last)):
-            paragraphs = paragraphs[:-1]
-        else:
-            offset = max(0, len(last) - _SIGNOFF_TAIL)  # bounded: no scan of long dash runs
-            found = _TRAILING_PAREN.search(last, offset)
-            if not found or not _is_agency_signoff(plain_words(found.group(1))):
-                break
-            paragraphs = [*paragraphs[:-1], last[: found.start()].rstrip()]
-            if not paragraphs[-1]:
-                paragraphs.pop()
-        removed["agency_signoff"] = removed.get("agency_signoff", 0) + 1
-    return paragraphs
-
-
 def remove_boilerplate(paragraphs: list[str], removed: dict[str, int]) -> list[str]:
-    """Return ``paragraphs`` without link lists, share lines, credits and sign-offs."""
+    """Return ``paragraphs`` without link lists, share lines and credits."""
     all_words = _short_paragraph_words(paragraphs, MAX_MARKER_WORDS)
     paragraphs, all_words = _drop_related_blocks(paragraphs, all_words, removed)
     kept: list[str] = []
@@ -199,4 +159,4 @@ def remove_boilerplate(paragraphs: list[str], removed: dict[str, int]) -> list[s
             kept.append(paragraph)
         else:
             removed[kind] = removed.get(kind, 0) + 1
-    return _strip_signoff(kept, removed)
+    return kept

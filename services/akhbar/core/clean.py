@@ -1,8 +1,12 @@
 """The clean stage's core: raw article in, tidy display text and an audit of what was removed.
 
 Order matters: display repairs first (so stray separators become line breaks and glued
-words are split before anything is compared), then paragraph structure, page furniture,
-the repeated headline and repeated text. Everything here is pure: no Kafka, no network.
+words are split before anything is compared), then paragraph structure, the lead (a
+dateline alone on its line, a standfirst repeated behind the dateline), page furniture,
+the end of the story (sign-offs, flattened link lists), the repeated headline and
+repeated text. The dateline stays in the text and is returned as data with offsets into
+it; sign-offs leave the text and are returned too. Everything here is pure: no Kafka, no
+network.
 """
 
 from __future__ import annotations
@@ -15,10 +19,17 @@ from akhbar.core.errors import RejectedInput
 from akhbar.core.glued import split_glued_words
 from akhbar.core.html import extract_html
 from akhbar.core.language import arabic_ratio, guess_language
+from akhbar.core.lead import Dateline, drop_standfirst_repeat, join_dateline_line, locate_dateline
 from akhbar.core.repair import repair_text
-from akhbar.core.structure import dedup_paragraphs, drop_headline_repeat, split_paragraphs
+from akhbar.core.structure import (
+    dedup_paragraphs,
+    drop_headline_lines,
+    drop_headline_repeat,
+    split_paragraphs,
+)
+from akhbar.core.tail import strip_tail
 
-__all__ = ["HTML_TYPES", "CleanResult", "clean_article"]
+__all__ = ["HTML_TYPES", "CleanResult", "Dateline", "clean_article"]
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 PARAGRAPH_BREAK = "\n\n"
@@ -28,7 +39,10 @@ MAX_UNESCAPE_ROUNDS = 4
 
 @dataclass(frozen=True, slots=True)
 class CleanResult:
-    """A cleaned article: display title and text, language, and what cleaning removed."""
+    """A cleaned article: display title and text, language, and what cleaning removed.
+
+    ``dateline`` offsets index ``text``; ``signoff`` is the sign-off text taken off its end.
+    """
 
     title: str
     text: str
@@ -36,6 +50,8 @@ class CleanResult:
     arabic_ratio: float
     removed: dict[str, int]
     published_at: str | None
+    dateline: Dateline | None = None
+    signoff: str | None = None
 
 
 def _check_size(body: str, max_body_bytes: int) -> None:
@@ -65,21 +81,28 @@ def _tidy_title(title: str, removed: dict[str, int]) -> str:
     return " ".join(repair_text(" ".join(title.split()), removed).split())
 
 
-def _clean_body(text: str, title: str, removed: dict[str, int]) -> list[str]:
-    """Run the body through repairs and structure cleanup; return its paragraphs."""
+def _clean_body(text: str, title: str, removed: dict[str, int]) -> tuple[list[str], list[str]]:
+    """Run the body through repairs and structure cleanup; return its paragraphs and the
+    sign-offs taken off its end."""
     text = repair_text(text, removed)
     text = split_glued_words(text, removed)
-    paragraphs = split_paragraphs(text, removed)
+    paragraphs = split_paragraphs(drop_headline_lines(title, text, removed), removed)
+    if title:
+        paragraphs = drop_headline_repeat(title, paragraphs, removed)
+    paragraphs = join_dateline_line(paragraphs)
+    paragraphs = drop_standfirst_repeat(paragraphs, removed)  # a headline repeat is not one
+    signoffs: list[str] = []
     for round_ in range(MAX_STRUCTURE_ROUNDS):  # a removal can expose another (new last line)
         before = paragraphs
-        paragraphs = remove_boilerplate(paragraphs, removed)
+        paragraphs, found = strip_tail(remove_boilerplate(paragraphs, removed), removed)
+        signoffs[:0] = found  # a later round finds what stood before
         paragraphs = drop_headline_repeat(title, paragraphs, removed)
         if round_ and paragraphs == before:
             break  # dedup already ran on exactly these paragraphs
         paragraphs = dedup_paragraphs(paragraphs, removed)
         if paragraphs == before:
             break
-    return paragraphs
+    return paragraphs, signoffs
 
 
 def clean_article(*, title: str, body: str, content_type: str = "text/plain",
@@ -100,11 +123,13 @@ def clean_article(*, title: str, body: str, content_type: str = "text/plain",
     elif "&" in body:  # feeds often send plain text with entities left in (&quot; &nbsp;)
         body = _unescape(body)
     clean_title = _tidy_title(title, removed)
-    paragraphs = _clean_body(body, clean_title, removed)
+    paragraphs, signoffs = _clean_body(body, clean_title, removed)
     text = PARAGRAPH_BREAK.join(paragraphs)
     if not text.strip():
         raise RejectedInput("empty_after_cleaning", "no text left after cleaning")
     ratio = arabic_ratio(text)
     return CleanResult(title=clean_title, text=text, language=guess_language(text, ratio),
                        arabic_ratio=round(ratio, 4), removed=removed,
-                       published_at=published_at)
+                       published_at=published_at,
+                       dateline=locate_dateline(paragraphs, PARAGRAPH_BREAK),
+                       signoff=" ".join(signoffs) or None)

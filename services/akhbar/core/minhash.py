@@ -61,13 +61,36 @@ def utf8_signature(
     match_utf8: bytes, *, num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WORDS
 ) -> list[int] | None:
     """:func:`signature` of text already encoded (the content hash needs the bytes too)."""
+    sketch = utf8_sketch(match_utf8, num_perm=num_perm, shingle_words=shingle_words)
+    return sketch[0] if sketch else None
+
+
+def utf8_sketch(
+    match_utf8: bytes, *, num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WORDS
+) -> tuple[list[int], int] | None:
+    """The signature and the number of shingles it sketches (what turns an estimated
+    Jaccard into an estimated containment), or None for a text without words.
+
+    The count includes repeated shingles: a set of them cost ~14 us per article (10 % of
+    the signature), and the clean stage has already removed repeated text.
+    """
     grams = utf8_shingles(match_utf8, shingle_words)
     if not grams:
         return None
     sketch = RMinHash(num_perm, SEED)
     sketch.update(grams)
     digest: list[int] = sketch.digest()
-    return digest
+    return digest, len(grams)
+
+
+def estimated_containment(jaccard: float, inner: int, outer: int) -> float:
+    """Estimated share of the ``inner`` set's shingles that are in the ``outer`` set.
+
+    From ``|A ∩ B| = J (|A| + |B|) / (1 + J)``, with the estimated Jaccard ``J``.
+    """
+    if inner <= 0:
+        return 0.0
+    return min(1.0, jaccard * (inner + outer) / ((1.0 + jaccard) * inner))
 
 
 def band_keys(sig: Sequence[int], bands: int) -> list[int]:

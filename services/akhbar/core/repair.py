@@ -62,6 +62,10 @@ def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
 
 _INVISIBLE_PAIRS = tuple((ch, "") for ch in _INVISIBLE)
 _SPACE_PAIRS = tuple((ch, " ") for ch in _SPACES)
+# ZWNJ/ZWJ shape the letters on each side (Persian writes them inside words); beside a
+# space or line break they shape nothing and only keep a space from meeting its mark.
+_JOINER_PAIRS = tuple((pair, pair.replace(j, "")) for j in ("\u200c", "\u200d")
+                      for pair in (f" {j}", f"{j} ", f"\n{j}", f"{j}\n"))
 
 
 _NOT_ASCII_LETTER = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
@@ -142,6 +146,17 @@ def _space_after_marks(text: str) -> str:
 # a space never creates a new space-before-mark, and collapsing runs of one mark never
 # creates a doubled other mark, so the replaces' fixed point is "every run collapsed".
 _SPACE_BEFORE_MARK = re.compile(r" (?=[.,،;؛:!?؟…)\]])")
+# A line never starts with a closing mark: a hard wrap fell before it. Not after a blank
+# line, and not a mark alone between single line breaks (a separator line such as ".").
+# Starts with the line break so the engine scans for it (" \n" is already "\n" here).
+_BREAK_BEFORE_MARK = re.compile(r"\n(?=[.,،;؛:!?؟…)\]](?:[^\n.]|\n\n|$))")
+
+
+def _join_mark_lines(text: str) -> str:
+    """Remove the line break before a closing mark that begins a line (not after a blank
+    line: a mark opening a paragraph is a separator or debris, left to the rules after)."""
+    return _BREAK_BEFORE_MARK.sub(
+        lambda m: m.group() if m.start() == 0 or text[m.start() - 1] == "\n" else "", text)
 _DOUBLED_MARK = re.compile(r'([!?؟،,;؛:"])\1+')
 
 
@@ -149,6 +164,7 @@ def _tidy_marks(text: str) -> str:
     """No space before marks, ellipsis for dot runs, no doubled marks."""
     text = _SPACE_BEFORE_MARK.sub("", text) if " " in text else text
     text = _collapse(text, _DOTS_PAIRS)
+    text = _join_mark_lines(text) if "\n" in text else text
     return _DOUBLED_MARK.sub(r"\1", text)
 
 
@@ -174,6 +190,8 @@ def repair_text(text: str, removed: dict[str, int]) -> str:
         text = _replace_all(text, tuple(p for p in _SPACE_PAIRS + _QUOTES if p[0] in outside))
         if any("\ufb50" <= ch <= "\ufefc" for ch in outside):
             text = _unfold_presentation_forms(text)
+        if "\u200c" in outside or "\u200d" in outside:
+            text = _collapse(text, _JOINER_PAIRS)
     text = _tidy_marks(_collapse(text, _SPACE_PAIRS_RUN))  # stray rules see final marks
     separators = removed.get("separators", 0)
     text = _split_stray_separators(text, removed)

@@ -13,7 +13,7 @@ import re
 from akhbar.core.keys import plain_keys, plain_words
 from akhbar.core.repair import tidy_punctuation
 
-__all__ = ["dedup_paragraphs", "drop_headline_repeat", "split_paragraphs"]
+__all__ = ["dedup_paragraphs", "drop_headline_lines", "drop_headline_repeat", "split_paragraphs"]
 
 MIN_SENTENCE_WORDS = 5  # shorter sentences repeat legitimately ("قال:", a dateline)
 MAX_HEADING_WORDS = 4
@@ -49,6 +49,22 @@ def split_paragraphs(text: str, removed: dict[str, int]) -> list[str]:
             paragraphs.append(line)
             joinable = line.endswith(_CONTINUES)
     return paragraphs
+
+
+def drop_headline_lines(title: str, text: str, removed: dict[str, int]) -> str:
+    """Drop leading lines that only repeat the headline, before lines become paragraphs.
+
+    A headline is a line of its own: one ending in a comma must not be joined to the
+    lead as a continued line (and then be missed as a repeat).
+    """
+    title_words = plain_words(title)
+    while title_words:
+        first, newline, rest = text.lstrip().partition("\n")
+        if not newline or len(first) > 2 * len(title) or plain_words(first) != title_words:
+            break
+        text = rest
+        _bump(removed, "headline_repeat")
+    return text
 
 
 def drop_headline_repeat(title: str, paragraphs: list[str], removed: dict[str, int]) -> list[str]:

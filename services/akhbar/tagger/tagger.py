@@ -14,8 +14,9 @@ import unicodedata
 from functools import cache
 
 from akhbar.core.normalize import match_with_offsets
-from akhbar.tagger.entity import Entity
+from akhbar.tagger.entity import Entity, EntityType
 from akhbar.tagger.features import Knowledge
+from akhbar.tagger.gazetteer import name_key
 from akhbar.tagger.mention import Mention
 from akhbar.tagger.model import CrfModel
 from akhbar.tagger.pipeline import find_mentions
@@ -83,6 +84,16 @@ class Tagger:
                 Entity(mention.type, surface, start, end, canonical, qid, mention.source)
             )
         return entities
+
+    def resolve(self, name: str) -> tuple[EntityType, str, str | None] | None:
+        """Type, canonical name and id of ``name`` when it is, whole, a known gazetteer name
+        (any spelling the gazetteer's match form unifies); else None."""
+        words = name_key(name)
+        found = self.knowledge.gazetteer.find(words) if words else []
+        if len(found) == 1 and (found[0].first, found[0].end, found[0].skip) == (0, len(words), 0):
+            entry = found[0].entry
+            return entry.type, entry.canonical, entry.qid
+        return None
 
     def tag_article(self, title: str, text: str) -> tuple[list[Entity], list[Entity]]:
         """Entities of a headline and of its body, offsets into each.
