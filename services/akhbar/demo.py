@@ -125,6 +125,15 @@ def _summary(topic: str, record: dict[str, Any]) -> str:
         f"{e['canonical']}/{e['type']}" + (f" {e['id']}" if e["id"] else "")
         for e in (*record.get("title_entities", ()), *record["entities"])))
     title = record["title"][:70] or record["text"][:70].replace("\n", " ") + "…"
-    return (f"[{role}] {record['id'][:12]} {title}\n"
-            f"    cleaned: {len(record['text'])} chars; removed: {removed or 'nothing'}\n"
-            f"    entities ({len(record['entities'])}): {names}")
+    lines = [f"[{role}] {record['id'][:12]} {title}",
+             f"    cleaned: {len(record['text'])} chars; removed: {removed or 'nothing'}"]
+    dateline = record.get("dateline")
+    if dateline:
+        place, agency = dateline.get("place") or {}, dateline.get("agency") or {}
+        lines.append(f"    dateline: {place.get('canonical') or place.get('text', '-')}"
+                     f"{' ' + place['id'] if place.get('id') else ''}"
+                     f" / {agency.get('canonical') or agency.get('text', '-')}")
+    if record.get("signoff"):
+        lines.append(f"    sign-off: {record['signoff']}")
+    lines.append(f"    entities ({len(record['entities'])}): {names}")
+    return "\n".join(lines)
