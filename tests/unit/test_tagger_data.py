@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from akhbar.tagger.anercorp import Sentence, bio_spans, map_label, read_sentences
-from akhbar.tagger.build_gazetteer import country_rows, curated_rows, merge, plain
-from akhbar.tagger.evaluate import Scores, documents
 from akhbar.tagger.gazetteer import GazEntry, Gazetteer, load_gazetteer, name_key
+from akhbar.tagger.training.anercorp import Sentence, bio_spans, map_label, read_sentences
+from akhbar.tagger.training.build_gazetteer import country_rows, curated_rows, merge, plain
+from akhbar.tagger.training.evaluate import Scores, documents
 
 
 def test_plain_strips_diacritics_but_keeps_hamza() -> None:
@@ -61,10 +61,15 @@ def test_bio_spans_and_documents_offsets() -> None:
     assert bio_spans(["B-PER", "I-PER", "O", "I-LOC", "B-ORG"]) == [
         (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"),
     ]
-    sentences = [Sentence(("a", "b"), ("B-LOC", "O")), Sentence(("c",), ("B-PER",))]
-    ((words, gold),) = documents(sentences)
-    assert words == ["a", "b", "c"]
-    assert gold == {(0, 1, "LOC"), (2, 3, "PER")}
+    sentences = [
+        Sentence(("a", "b"), ("B-LOC", "O"), ("A", "bb")),
+        Sentence(("c",), ("B-PER",), ("C",)),
+    ]
+    (doc,) = documents(sentences)
+    assert doc.words == ["a", "b", "c"]
+    assert doc.text == "A bb\nC"
+    assert doc.starts == [0, 2, 5]
+    assert doc.gold == {(0, 1, "LOC"), (2, 3, "PER")}
 
 
 def test_scores_are_exact_span_and_type() -> None:

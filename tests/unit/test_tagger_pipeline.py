@@ -5,15 +5,46 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from akhbar.core.normalize import match_form
+from akhbar.tagger.features import Knowledge
 from akhbar.tagger.gazetteer import GazEntry, Gazetteer
-from akhbar.tagger.lexicon import CorpusStats
+from akhbar.tagger.lexicon import EMPTY_LEXICON, CorpusStats
 from akhbar.tagger.mention import Mention
-from akhbar.tagger.pipeline import _merge_sources as merge
+from akhbar.tagger.pipeline import (
+    SPAN_RULES,
+    drop_indefinites,
+    gazetteer_wins_overlaps,
+    make_doc,
+    model_spans,
+    model_supersedes_inner_match,
+    narrow_to_model_bounds,
+)
 
 MADRID = GazEntry("مدريد", "LOC", "Q2807", ())
 HRW = GazEntry("هيومن رايتس ووتش", "ORG", None, ())
 NO_NAMES = Gazetteer([])
 WORDS = ("w",) * 10
+
+
+def merge(
+    words: Sequence[str], gazetteer: list[Mention], model: list[Mention], names: Gazetteer
+) -> list[Mention]:
+    """The three rules where gazetteer matches and CRF spans meet, in chain order."""
+    doc = make_doc(words, Knowledge(names, EMPTY_LEXICON))
+    mentions = [*gazetteer, *model]
+    for rule in (narrow_to_model_bounds, model_supersedes_inner_match, gazetteer_wins_overlaps):
+        mentions = rule(doc, mentions)
+    return sorted(mentions, key=lambda m: m.first)
+
+
+def _model_mentions(
+    words: Sequence[str], labels: Sequence[str], knowledge: Knowledge
+) -> list[Mention]:
+    """CRF labels through the per-span rules."""
+    doc = make_doc(words, knowledge)
+    mentions = model_spans(doc, labels)
+    for rule in SPAN_RULES:
+        mentions = rule(doc, mentions)
+    return mentions
 
 
 def _merge_sources(gazetteer: list[Mention], model: list[Mention]) -> list[Mention]:
@@ -48,8 +79,6 @@ def test_partial_overlap_keeps_the_gazetteer_match() -> None:
 
 def test_a_reporting_verb_after_a_name_is_not_part_of_it() -> None:
     from akhbar.core.normalize import match_form
-    from akhbar.tagger.features import Knowledge
-    from akhbar.tagger.pipeline import _model_mentions
 
     words = [match_form(w) for w in ["قال", "مايكل", "ريتني", "أبلغا", "المجلس"]]
     labels = ["O", "B-PER", "I-PER", "I-PER", "O"]
@@ -73,18 +102,18 @@ def test_a_surname_alone_takes_the_known_persons_name_not_a_model_guess() -> Non
 
 
 def test_a_model_guess_written_with_tanween_fath_is_dropped_with_its_copies() -> None:
-    from akhbar.tagger.tagger import _indefinite, _without_indefinites
+    from akhbar.tagger.pipeline import _indefinite
 
     assert _indefinite("ميدانياً") and _indefinite("ميدانيًا") and _indefinite("أيضـاً")
     assert not _indefinite("سوريا") and not _indefinite("ميدانيا")
-    display = "تقدمت القوات ميدانياً في سوريا ثم ميدانيا"
+    display = ["تقدمت", "القوات", "ميدانياً", "في", "سوريا", "ثم", "ميدانيا"]
     key = ("ميدانيا",)
     guess = Mention(2, 3, 0, "LOC", key, None, "model")
     place = _gaz(4, 5, GazEntry("سوريا", "LOC", "Q858", ()))
     copy = Mention(6, 7, 0, "LOC", key, None, "model", key)
-    spans = [(13, 21), (25, 30), (34, 41)]
-    kept, kept_spans = _without_indefinites(display, [guess, place, copy], spans)
-    assert kept == [place] and kept_spans == [(25, 30)]
+    words = _words(" ".join(display))
+    doc = make_doc(words, Knowledge.nothing(), lambda a, b: " ".join(display[a:b]))
+    assert drop_indefinites(doc, [guess, place, copy]) == [place]
 
 
 GAZA_STRIP = GazEntry("قطاع غزة", "LOC", "Q39760", ())
@@ -120,10 +149,8 @@ def test_no_narrowing_to_words_that_name_something_else() -> None:
 
 
 def test_a_model_span_stops_before_a_preposition_and_a_common_noun() -> None:
-    from akhbar.tagger.features import Knowledge
     from akhbar.tagger.lexicon import CorpusStats
-    from akhbar.tagger.pipeline import _model_mentions
-    from akhbar.tagger.train import with_counts
+    from akhbar.tagger.training.train import with_counts
 
     words = _words("منطقة اللجاة بريف درعا")
     counts = CorpusStats({"ريف": (0, 2, 0, 40), "بريطانيا": (0, 9, 0, 0)})
@@ -137,8 +164,6 @@ def test_a_model_span_stops_before_a_preposition_and_a_common_noun() -> None:
 
 
 def test_after_a_place_head_noun_a_model_span_is_a_place_without_its_nisba() -> None:
-    from akhbar.tagger.features import Knowledge
-    from akhbar.tagger.pipeline import _model_mentions
 
     damascus = GazEntry("دمشق", "LOC", "Q3766", ())
     knowledge = Knowledge(Gazetteer([damascus]), Knowledge.nothing().lexicon)
@@ -150,9 +175,7 @@ def test_after_a_place_head_noun_a_model_span_is_a_place_without_its_nisba() -> 
 
 
 def test_a_noun_in_construct_with_a_known_surname_is_not_part_of_the_name() -> None:
-    from akhbar.tagger.features import Knowledge
     from akhbar.tagger.lexicon import build_lexicon
-    from akhbar.tagger.pipeline import _model_mentions
 
     assad = GazEntry("بشار الأسد", "PER", "Q44329", ())
     names = Gazetteer([assad])

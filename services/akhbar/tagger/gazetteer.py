@@ -138,5 +138,5 @@ def read_entries(path: Path) -> list[GazEntry]:
 
 
 def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
-    """The shipped gazetteer (built by :mod:`akhbar.tagger.build_gazetteer`)."""
+    """The shipped gazetteer (built by :mod:`akhbar.tagger.training.build_gazetteer`)."""
     return Gazetteer(read_entries(path))

@@ -25,6 +25,7 @@ from akhbar.tagger.features import (
     WINDOW,
     WORD_TEMPLATES,
     Knowledge,
+    Labels,
     WordInfo,
     word_info,
 )
@@ -77,9 +78,8 @@ def _pair_keys(rows: dict[str, int]) -> tuple[dict[str, int], list[_PairKeys]]:
 class CompiledCrf:
     """State scores and best labels for one model; caches are per-instance, one thread."""
 
-    def __init__(self, weights: CrfWeights, o_bias: float = 0.0) -> None:
+    def __init__(self, weights: CrfWeights) -> None:
         self.labels = weights.labels
-        self.o_bias = o_bias
         size = len(self.labels)
         self._outside = self.labels.index("O")
         attrs = list(weights.state)
@@ -89,7 +89,7 @@ class CompiledCrf:
             for label, weight in weights.state[attr]:
                 self._attr[i, label] = weight
         self._pair_vocabulary, self._pairs = _pair_keys(self._attr_row)
-        self._gaz_row: dict[str, int] = {}
+        self._gaz_row: dict[Labels, int] = {}
         self._gaz = np.zeros((0, len(_GAZ_OFFSETS), size))
         self._decoder = Decoder(weights.transitions, self._outside)
         self._knowledge: Knowledge | None = None
@@ -153,14 +153,16 @@ class CompiledCrf:
         ids = self._pair_vocabulary
         self._pair_id[first : first + len(words)] = [ids.get(w, -1) for w in words]
 
-    def _gaz_rows(self, labels: Sequence[str]) -> list[int]:
+    def _gaz_rows(self, labels: Sequence[Labels]) -> list[int]:
         """Rows of the gazetteer labels' vectors (one per label offset), compiling new ones."""
         get = self._gaz_row.get
         rows = [get(label, -1) for label in labels]
         if -1 in rows:
             for label in set(labels) - self._gaz_row.keys():
                 vectors = [
-                    self._vector([t.prefix + label for t in GAZ_TEMPLATES if t.offset == offset])
+                    self._vector(
+                        [t.prefix + label[t.channel] for t in GAZ_TEMPLATES if t.offset == offset]
+                    )
                     for offset in _GAZ_OFFSETS
                 ]
                 self._gaz_row[label] = len(self._gaz)
@@ -184,7 +186,7 @@ class CompiledCrf:
                 scores[hit] += self._attr[table.rows[where[hit]]]
 
     def state_scores(
-        self, words: Sequence[str], gaz_labels: Sequence[str], knowledge: Knowledge
+        self, words: Sequence[str], gaz_labels: Sequence[Labels], knowledge: Knowledge
     ) -> Matrix:
         """``(tokens, labels)`` state scores, as crfsuite computes them from the strings."""
         size = len(words)
@@ -210,9 +212,6 @@ class CompiledCrf:
         return scores
 
     def decode(self, scores: Matrix) -> list[str]:
-        """Best labels; ``o_bias`` is taken off every O score first (0 keeps crfsuite's)."""
-        if self.o_bias:
-            scores = scores.copy()
-            scores[:, self._outside] -= self.o_bias
+        """Best labels (crfsuite's)."""
         labels = self.labels
         return [labels[i] for i in self._decoder.best_path(scores)]

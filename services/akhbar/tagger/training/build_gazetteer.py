@@ -1,6 +1,6 @@
 """Build ``data/gazetteer.tsv`` from offline sources: CLDR (babel), pycountry, curated.tsv.
 
-Run by hand: ``.venv/bin/python -m akhbar.tagger.build_gazetteer``. Countries come from
+Run by hand: ``.venv/bin/python -m akhbar.tagger.training.build_gazetteer``. Countries come from
 CLDR territory names (short, common forms as canonical) plus pycountry's official Arabic
 names as variants (diacritics stripped); cities from CLDR exemplar cities, filtered for
 short or common words; ``data/curated.tsv`` (hand-made) wins on any clash. Nothing here
@@ -19,8 +19,8 @@ import pycountry
 from babel import Locale
 
 from akhbar.core.normalize import match_form
-from akhbar.tagger.country_ids import AMBIGUOUS_COUNTRY_NAMES, COUNTRY_NAMES, COUNTRY_QIDS
 from akhbar.tagger.gazetteer import DATA_DIR, FIELDS, GAZETTEER_PATH, name_key
+from akhbar.tagger.training.country_ids import AMBIGUOUS_COUNTRY_NAMES, COUNTRY_NAMES, COUNTRY_QIDS
 
 CURATED_PATH = DATA_DIR / "curated.tsv"
 Row = dict[str, str]
