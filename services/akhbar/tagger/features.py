@@ -52,14 +52,27 @@ class WordFacts:
     org: str = ""  # "oh": the stem is an organisation head noun
     nisba: str = ""  # "ni": ال + a stem ending like an adjective of origin
 
+    def class_key(self) -> tuple[object, ...]:
+        """Every fact but the word's own letters: all a non-identity template may read."""
+        return (
+            self.clitics, self.shape, self.given, self.name_type, self.cue, self.seen_behind,
+            self.seen, self.seen_stem, self.role, self.freq, self.stem_freq, self.org, self.nisba,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class WordFeature:
-    """``prefix + value(facts of the word at offset)``."""
+    """``prefix + value(facts of the word at offset)``.
+
+    ``identity``: the value reads the word, its stem or the word behind a clitic (one
+    value per word). Every other template reads only :meth:`WordFacts.class_key`, so the
+    scorer compiles those once per distinct key, not once per word.
+    """
 
     prefix: str
     offset: int
     value: Callable[[WordFacts], str]
+    identity: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,25 +127,25 @@ def _cue(f: WordFacts) -> str:
 # unchanged templates gives the same model.
 TEMPLATES: tuple[Template, ...] = (
     WordFeature("bias", 0, _nothing),
-    WordFeature("w=", 0, _word),
-    WordFeature("s=", 0, _stem),
-    WordFeature("p1=", 0, lambda f: f.stem[:1]),
-    WordFeature("p2=", 0, lambda f: f.stem[:2]),
-    WordFeature("p3=", 0, lambda f: f.stem[:3]),
-    WordFeature("x1=", 0, lambda f: f.word[-1:]),
-    WordFeature("x2=", 0, lambda f: f.word[-2:]),
-    WordFeature("x3=", 0, lambda f: f.word[-3:]),
+    WordFeature("w=", 0, _word, identity=True),
+    WordFeature("s=", 0, _stem, identity=True),
+    WordFeature("p1=", 0, lambda f: f.stem[:1], identity=True),
+    WordFeature("p2=", 0, lambda f: f.stem[:2], identity=True),
+    WordFeature("p3=", 0, lambda f: f.stem[:3], identity=True),
+    WordFeature("x1=", 0, lambda f: f.word[-1:], identity=True),
+    WordFeature("x2=", 0, lambda f: f.word[-2:], identity=True),
+    WordFeature("x3=", 0, lambda f: f.word[-3:], identity=True),
     WordFeature("cl=", 0, lambda f: f.clitics),
     WordFeature("sh=", 0, lambda f: f.shape),
     GazFeature("g=", 0),
-    WordFeature("w-1=", -1, _word),
-    WordFeature("s-1=", -1, _stem),
+    WordFeature("w-1=", -1, _word, identity=True),
+    WordFeature("s-1=", -1, _stem, identity=True),
     GazFeature("g-1=", -1),
-    WordFeature("w+1=", 1, _word),
-    WordFeature("s+1=", 1, _stem),
+    WordFeature("w+1=", 1, _word, identity=True),
+    WordFeature("s+1=", 1, _stem, identity=True),
     GazFeature("g+1=", 1),
-    WordFeature("w-2=", -2, _word),
-    WordFeature("w+2=", 2, _word),
+    WordFeature("w-2=", -2, _word, identity=True),
+    WordFeature("w+2=", 2, _word, identity=True),
     PairFeature("w-1|w=", -1),
     PairFeature("w|w+1=", 0),
     WordFeature("fn=", 0, _given),
@@ -154,7 +167,7 @@ TEMPLATES: tuple[Template, ...] = (
     WordFeature("ctL=", 0, lambda f: f.seen_behind.loc),
     WordFeature("ctO=", 0, lambda f: f.seen_behind.org),
     WordFeature("ct0=", 0, lambda f: f.seen_behind.outside),
-    WordFeature("cw=", 0, lambda f: f.behind),
+    WordFeature("cw=", 0, lambda f: f.behind, identity=True),
     WordFeature("tsP=", 0, lambda f: f.seen_stem.per),
     WordFeature("tsL=", 0, lambda f: f.seen_stem.loc),
     WordFeature("tsO=", 0, lambda f: f.seen_stem.org),

@@ -24,6 +24,9 @@ ORG_HEADS_PATH = DATA_DIR / "org_heads.txt"
 TOPICS_PATH = DATA_DIR / "topic_words.tsv"
 TOPIC_WINDOW = 30  # tokens either side
 
+CERTAIN_MIN_POPULATION = 100_000
+CERTAIN_DOMINANCE = 10  # the named place outnumbers any namesake this many times
+CERTAIN_MAX_FREQ = 7  # int(2 * zipf): a name at Zipf 4 or more is an everyday word too
 # Population buckets of a place-name match (the feature's value).
 _BIG, _MID = 100_000, 10_000
 FULL_NAME = GazEntry("full-name", "PER", None, ())
@@ -41,7 +44,8 @@ class Place:
     geonames_id: int
     population: int
     country: str
-    places: int  # how many GeoNames places carry this name
+    spelling: str  # the name as GeoNames writes it (diacritics dropped)
+    runner_up: int = 0  # population of the next most populous place of that name
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +62,44 @@ class World:
 
     def topic_labels(self, words: Sequence[str]) -> list[str]:
         """Per token, the topics with a word within :data:`TOPIC_WINDOW` tokens ("" if none)."""
+        size = len(words)
         hits = [(i, t) for i, w in enumerate(words) if (t := self.topics.get(w))]
         if not hits:
-            return [""] * len(words)
-        names = sorted({t for _, t in hits})
-        out: list[str] = []
-        for i in range(len(words)):
-            near = {t for j, t in hits if abs(j - i) <= TOPIC_WINDOW}
-            out.append("+".join(n for n in names if n in near))
+            return [""] * size
+        out = [""] * size
+        for name in sorted({t for _, t in hits}):
+            near = [0] * (size + 1)  # +1 where a window opens, -1 where it closes
+            for i, t in hits:
+                if t == name:
+                    near[max(0, i - TOPIC_WINDOW)] += 1
+                    near[min(size, i + TOPIC_WINDOW + 1)] -= 1
+            open_windows = 0
+            for i in range(size):
+                open_windows += near[i]
+                if open_windows:
+                    out[i] = name if not out[i] else out[i] + "+" + name
         return out
+
+
+    def certain_place(self, key: str, known_place: bool = False) -> Place | None:
+        """The place a match-form name points at without doubt, or None.
+
+        Its most populous place has at least 100,000 people and ten times the runner-up's.
+        Unless the text is already known to name a place (``known_place``: the model or a
+        curated list says so), the name must also be neither a person's name part nor an
+        everyday word (Zipf < 4), or matching it would tag words.
+        """
+        place = self.place_ids.get(key)
+        if place is None or place.population < CERTAIN_MIN_POPULATION:
+            return None
+        if place.runner_up * CERTAIN_DOMINANCE > place.population:
+            return None
+        if known_place:
+            return place
+        words = key.split()
+        if any(len(w) < 4 for w in words) or (len(words) == 1 and key in self.parts):
+            return None
+        return place if self.freq.get(key, 0) <= CERTAIN_MAX_FREQ else None
 
 
 EMPTY_WORLD = World({}, {}, frozenset(), Gazetteer(()), Gazetteer(()), {})
@@ -83,17 +116,25 @@ def _bucket(population: int) -> str:
 
 
 def read_places(path: Path = PLACES_PATH) -> dict[str, Place]:
-    """Name -> its most populous place, and how many places share the name."""
+    """Name -> its most populous place, and the population of the runner-up."""
     out: dict[str, Place] = {}
     for line in _lines(path):
-        name, gid, pop, country = line.split("\t")
+        name, spelling, gid, pop, country = line.split("\t")
+        place = Place(int(gid), int(pop), country, spelling)
         held = out.get(name)
-        count = 1 + (held.places if held else 0)
-        if held is None or int(pop) > held.population:
-            out[name] = Place(int(gid), int(pop), country, count)
+        if held is None:
+            out[name] = place
+        elif held.geonames_id == place.geonames_id:
+            continue  # another spelling with the same match form
+        elif place.population > held.population:
+            out[name] = Place(*_fields(place), runner_up=held.population)
         else:
-            out[name] = Place(held.geonames_id, held.population, held.country, count)
+            out[name] = Place(*_fields(held), runner_up=max(held.runner_up, place.population))
     return out
+
+
+def _fields(p: Place) -> tuple[int, int, str, str]:
+    return p.geonames_id, p.population, p.country, p.spelling
 
 
 def read_org_heads(path: Path = ORG_HEADS_PATH) -> frozenset[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from akhbar.core.errors import DataFileMissing
@@ -62,8 +63,9 @@ def _bucket(count: int, total: int) -> str:
     return "hi" if share >= 0.6 else "mid" if share >= 0.25 else "lo"
 
 
-def _seen(counts: Sequence[int]) -> Seen:
-    """``counts`` is (PER, LOC, ORG, O)."""
+@lru_cache(maxsize=4096)
+def _seen(counts: tuple[int, int, int, int]) -> Seen:
+    """``counts`` is (PER, LOC, ORG, O); cached: few distinct count tuples are common."""
     total = sum(counts)
     per, loc, org = (_bucket(c, total) for c in counts[:3])
     return Seen(per, loc, org, "O" if counts[3] == total else "")

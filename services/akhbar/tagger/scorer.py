@@ -26,15 +26,18 @@ from akhbar.tagger.features import (
     WORD_TEMPLATES,
     Knowledge,
     Labels,
+    WordFacts,
     WordInfo,
-    word_info,
+    word_facts,
 )
 from akhbar.tagger.viterbi import Decoder, Matrix
 
 _CACHE_LIMIT = 100_000  # distinct words (~3 kB each with 7 labels): bounded worker memory
 _WORD_OFFSETS = sorted({t.offset for t in WORD_TEMPLATES})
 _GAZ_OFFSETS = sorted({t.offset for t in GAZ_TEMPLATES})
-_BLOCKS = [_WORD_OFFSETS.index(t.offset) for t in WORD_TEMPLATES]  # template -> offset block
+_IDENTITY = [(t, _WORD_OFFSETS.index(t.offset)) for t in WORD_TEMPLATES if t.identity]
+_CLASS = [t for t in WORD_TEMPLATES if not t.identity]
+_CLASS_LIMIT = 20_000  # distinct class keys kept (a few thousand occur in practice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,9 @@ class CompiledCrf:
         self._gaz = np.zeros((0, len(_GAZ_OFFSETS), size))
         self._decoder = Decoder(weights.transitions, self._outside)
         self._knowledge: Knowledge | None = None
+        # Per class key (see WordFacts.class_key): the vectors of the non-identity templates.
+        self._class_row: dict[tuple[object, ...], int] = {}
+        self._classes = np.zeros((256, len(_WORD_OFFSETS), size))
         self._reset()
 
     def _reset(self) -> None:
@@ -131,27 +137,48 @@ class CompiledCrf:
         return rows
 
     def _compile(self, words: list[str], knowledge: Knowledge) -> None:
-        """Per-offset vectors of new words: one gather and one scatter-add for all."""
+        """Per-offset vectors of new words: class vectors, plus one scatter-add of the
+        identity templates' weights for all of them."""
         first = len(self._row) + 1
         while first + len(words) > len(self._words):
             self._words = np.concatenate([self._words, np.zeros_like(self._words)])
             self._pair_id = np.concatenate([self._pair_id, np.full_like(self._pair_id, -1)])
         targets: list[int] = []
         attrs: list[int] = []
+        classes: list[int] = []
         get = self._attr_row.get
+        lexicon = knowledge.lexicon
         for k, word in enumerate(words):
             base = (first + k) * len(_WORD_OFFSETS)
-            strings = word_info(word, knowledge.lexicon).strings
-            for string, block in zip(strings, _BLOCKS, strict=True):
-                row = get(string)
+            facts = word_facts(word, lexicon)
+            classes.append(self._class_vector(facts))
+            for template, block in _IDENTITY:
+                row = get(template.prefix + template.value(facts))
                 if row is not None:
                     targets.append(base + block)
                     attrs.append(row)
             self._row[word] = first + k
+        self._words[first : first + len(words)] = self._classes[classes]
         flat = self._words.reshape(-1, len(self.labels))
         np.add.at(flat, targets, self._attr[attrs])
         ids = self._pair_vocabulary
         self._pair_id[first : first + len(words)] = [ids.get(w, -1) for w in words]
+
+    def _class_vector(self, facts: WordFacts) -> int:
+        """Row of the per-offset vector of the non-identity templates for these facts."""
+        key = facts.class_key()
+        row = self._class_row.get(key)
+        if row is None:
+            if len(self._class_row) >= _CLASS_LIMIT:
+                self._class_row.clear()  # bounded memory; rows are reused from 0
+            row = self._class_row[key] = len(self._class_row)
+            if row == len(self._classes):
+                self._classes = np.concatenate([self._classes, np.zeros_like(self._classes)])
+            for block, offset in enumerate(_WORD_OFFSETS):
+                self._classes[row, block] = self._vector(
+                    [t.prefix + t.value(facts) for t in _CLASS if t.offset == offset]
+                )
+        return row
 
     def _gaz_rows(self, labels: Sequence[Labels]) -> list[int]:
         """Rows of the gazetteer labels' vectors (one per label offset), compiling new ones."""

