@@ -69,14 +69,8 @@ class Tagger:
     def tag(self, display_text: str) -> list[Entity]:
         """Entities in ``display_text``, in order, with ``display[start:end] == text``."""
         tokens = display_tokens(display_text)
-
-        def between(first: int, end: int) -> str:
-            return display_text[tokens.start(first) : tokens.end(end - 1)]
-
         with self._lock:
-            mentions = find_mentions(
-                tokens.words, self.knowledge, self.model, self.rules, between
-            )
+            mentions = find_mentions(tokens.words, self.knowledge, self.model, self.rules)
         spans = [self._display_span(display_text, tokens, m) for m in mentions]
         by_key: dict[tuple[str, ...], str] = {}
         for mention, (start, end) in zip(mentions, spans, strict=True):

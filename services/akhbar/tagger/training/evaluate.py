@@ -226,13 +226,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold CV on the 80 %%")
     parser.add_argument("--c1", type=float, default=DEFAULT_PARAMS.c1)
     parser.add_argument("--c2", type=float, default=DEFAULT_PARAMS.c2)
+    parser.add_argument("--iterations", type=int, default=DEFAULT_PARAMS.max_iterations)
     parser.add_argument("--corpus", type=Path, default=ANERCORP_TRAIN)
     parser.add_argument("--keep-models", type=Path, default=None, help="reuse/keep models here")
     parser.add_argument("--ablate", action="store_true", help="leave out each rule in turn")
     args = parser.parse_args(argv)
     if not args.dev and not args.cv:
         parser.error("give --dev, --cv K or both")
-    params = CrfParams(args.c1, args.c2)
+    params = CrfParams(args.c1, args.c2, args.iterations)
     sentences = read_sentences(args.corpus)
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -251,7 +252,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
             scores = score_splits(splits)
             cpu = time.process_time() - started
-            title = f"{name} (c1={params.c1} c2={params.c2}; {cpu:.0f} s CPU)"
+            setting = f"c1={params.c1} c2={params.c2} iterations={params.max_iterations}"
+            title = f"{name} ({setting}; {cpu:.0f} s CPU)"
             print(scores.table(title), end="\n\n")
             results[name] = scores.summary()
             if args.ablate:
