@@ -123,7 +123,7 @@ def test_shipped_knowledge_files_load_and_hold_what_they_claim() -> None:
     assert not any(ch in name for name in world.parts for ch in persian)
 
 
-@pytest.mark.parametrize("word", ["بغداد"])
+@pytest.mark.parametrize("word", ["بغداد", "القاهرة"])
 def test_a_model_place_gets_its_geonames_id_and_spelling(word: str) -> None:
     """With no gazetteer the CRF alone finds the city; GeoNames gives the identity."""
     from akhbar.tagger import default_tagger

@@ -26,7 +26,6 @@ from akhbar.tagger.features import (
     WORD_TEMPLATES,
     Knowledge,
     Labels,
-    WordFacts,
     WordInfo,
     word_facts,
 )
@@ -36,7 +35,7 @@ _CACHE_LIMIT = 100_000  # distinct words (~3 kB each with 7 labels): bounded wor
 _WORD_OFFSETS = sorted({t.offset for t in WORD_TEMPLATES})
 _GAZ_OFFSETS = sorted({t.offset for t in GAZ_TEMPLATES})
 _IDENTITY = [(t, _WORD_OFFSETS.index(t.offset)) for t in WORD_TEMPLATES if t.identity]
-_CLASS = [t for t in WORD_TEMPLATES if not t.identity]
+_CLASS = [(t, _WORD_OFFSETS.index(t.offset)) for t in WORD_TEMPLATES if not t.identity]
 _CLASS_LIMIT = 20_000  # distinct class keys kept (a few thousand occur in practice)
 
 
@@ -137,47 +136,56 @@ class CompiledCrf:
         return rows
 
     def _compile(self, words: list[str], knowledge: Knowledge) -> None:
-        """Per-offset vectors of new words: class vectors, plus one scatter-add of the
-        identity templates' weights for all of them."""
+        """Per-offset vectors of new words: the class vectors (new classes compiled in one
+        scatter-add), plus one scatter-add of the identity templates' weights."""
         first = len(self._row) + 1
         while first + len(words) > len(self._words):
             self._words = np.concatenate([self._words, np.zeros_like(self._words)])
             self._pair_id = np.concatenate([self._pair_id, np.full_like(self._pair_id, -1)])
+        if len(self._class_row) + len(words) > _CLASS_LIMIT:
+            self._class_row.clear()  # bounded memory: start over (rows are reused from 0)
+            self._classes[:] = 0.0
         targets: list[int] = []
         attrs: list[int] = []
         classes: list[int] = []
+        class_targets: list[int] = []
+        class_attrs: list[int] = []
         get = self._attr_row.get
         lexicon = knowledge.lexicon
+        blocks = len(_WORD_OFFSETS)
         for k, word in enumerate(words):
-            base = (first + k) * len(_WORD_OFFSETS)
+            base = (first + k) * blocks
             facts = word_facts(word, lexicon)
-            classes.append(self._class_vector(facts))
+            key = facts.class_key()
+            row = self._class_row.get(key)
+            if row is None:
+                row = self._new_class(key)
+                for template, block in _CLASS:
+                    attr = get(template.prefix + template.value(facts))
+                    if attr is not None:
+                        class_targets.append(row * blocks + block)
+                        class_attrs.append(attr)
+            classes.append(row)
             for template, block in _IDENTITY:
-                row = get(template.prefix + template.value(facts))
-                if row is not None:
+                attr = get(template.prefix + template.value(facts))
+                if attr is not None:
                     targets.append(base + block)
-                    attrs.append(row)
+                    attrs.append(attr)
             self._row[word] = first + k
+        if class_targets:
+            flat_classes = self._classes.reshape(-1, len(self.labels))
+            np.add.at(flat_classes, class_targets, self._attr[class_attrs])
         self._words[first : first + len(words)] = self._classes[classes]
         flat = self._words.reshape(-1, len(self.labels))
         np.add.at(flat, targets, self._attr[attrs])
         ids = self._pair_vocabulary
         self._pair_id[first : first + len(words)] = [ids.get(w, -1) for w in words]
 
-    def _class_vector(self, facts: WordFacts) -> int:
-        """Row of the per-offset vector of the non-identity templates for these facts."""
-        key = facts.class_key()
-        row = self._class_row.get(key)
-        if row is None:
-            if len(self._class_row) >= _CLASS_LIMIT:
-                self._class_row.clear()  # bounded memory; rows are reused from 0
-            row = self._class_row[key] = len(self._class_row)
-            if row == len(self._classes):
-                self._classes = np.concatenate([self._classes, np.zeros_like(self._classes)])
-            for block, offset in enumerate(_WORD_OFFSETS):
-                self._classes[row, block] = self._vector(
-                    [t.prefix + t.value(facts) for t in _CLASS if t.offset == offset]
-                )
+    def _new_class(self, key: tuple[object, ...]) -> int:
+        """A zeroed row for a new class key."""
+        row = self._class_row[key] = len(self._class_row)
+        if row == len(self._classes):
+            self._classes = np.concatenate([self._classes, np.zeros_like(self._classes)])
         return row
 
     def _gaz_rows(self, labels: Sequence[Labels]) -> list[int]:
