@@ -32,7 +32,7 @@ class CrfParams:
     """Training settings; L1 (c1) keeps the shipped model small, L2 (c2) smooths it."""
 
     c1: float = 0.01
-    c2: float = 0.1
+    c2: float = 1.0
     max_iterations: int = 200
     min_freq: int = 2
 
