@@ -1,82 +1,98 @@
-"""Tagger throughput, single core: CPU per article and tokens per CPU second.
+"""Tagger speed, load time and resident memory, on text the tagger's choices never saw.
 
-Run: ``.venv/bin/python bench/bench_tagger.py [--repeat 10] [--articles 300] [--check]``.
-Timed, in one fresh process and in this order (so "first pass" means cold caches):
-the full tagger (tokenise + match form + gazetteer + CRF + propagation + offsets) on
-pseudo-articles built like ``bench/e2e.py`` builds them (8-14 random ANERcorp sentences,
-paragraphs of three), then on the sample articles, then the gazetteer lookup alone
-(tokenise + match form + longest match) on the samples. ``--check`` instead compares
-the compiled scorer's labels with crfsuite's on every ANERcorp training sentence, every
-20-sentence pseudo-document, the samples and the pseudo-articles.
+Run: ``.venv/bin/python bench/bench_tagger.py [--repeat 5] [--check]``.
+
+Text: the dev split of the training file (its last 20 % of sentences, which no feature,
+rule or setting was chosen on), as 20-sentence documents joined into display text, the
+shape ``evaluate --dev`` scores. Each figure is measured in a fresh child process, so
+"load" and "first pass" are cold:
+
+- load: CPU and wall seconds of ``default_tagger()`` (model, gazetteer, knowledge files);
+- speed: tokens per CPU second of ``Tagger.tag`` on one core, first pass (cold caches)
+  and best of ``--repeat`` passes;
+- memory: peak resident set (``ru_maxrss``) of a process that builds the tag worker's
+  processor (``akhbar.workers.processors.tag_processor``: the worker's imports and the
+  tagger) and tags every document as an article (``tag_article``).
+
+``--check`` instead compares the compiled scorer's labels with crfsuite's on every
+sentence of the training file, every 20-sentence document and the dev documents' display
+tokens.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import random
+import resource
+import subprocess
 import sys
 import time
-from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.corpus
-
-from tests.corpus import anercorp_sentences
-
-from akhbar.tagger import default_tagger
-from akhbar.tagger.anercorp import read_sentences
-from akhbar.tagger.evaluate import documents
-from akhbar.tagger.tagger import Tagger
 from akhbar.tagger.tokens import display_tokens
-
-SAMPLES = Path("/work/shared/samples")
-
-
-def articles(count: int, seed: int) -> list[str]:
-    """Distinct bodies shaped like the end-to-end bench's unique articles."""
-    rng = random.Random(seed)
-    sentences = anercorp_sentences()
-    out: list[str] = []
-    for _ in range(count):
-        chosen = rng.sample(sentences, rng.randint(8, 14))
-        out.append("\n\n".join(" ".join(chosen[k : k + 3]) for k in range(0, len(chosen), 3)))
-    return out
+from akhbar.tagger.training.anercorp import read_sentences
+from akhbar.tagger.training.evaluate import documents, split_dev
 
 
-def cpu_seconds(texts: list[str], run: Callable[[str], object], repeat: int) -> tuple[float, float]:
-    """First-pass and best-of-``repeat`` CPU seconds for one pass over ``texts``.
+def dev_texts() -> list[str]:
+    """The dev split as display-text documents."""
+    _, dev = split_dev(read_sentences())
+    return [doc.text for doc in documents(dev)]
 
-    CPU time (not wall time) keeps the number meaningful on a shared, busy machine.
-    """
+
+def _load() -> dict[str, float]:
+    cpu, wall = time.process_time(), time.perf_counter()
+    from akhbar.tagger import default_tagger
+
+    default_tagger()
+    return {"load_cpu_s": time.process_time() - cpu, "load_wall_s": time.perf_counter() - wall}
+
+
+def _speed(repeat: int) -> dict[str, float]:
+    from akhbar.tagger import default_tagger
+
+    texts = dev_texts()
+    tagger = default_tagger()
+    tokens = sum(len(display_tokens(t)) for t in texts)
     times: list[float] = []
     for _ in range(repeat):
         started = time.process_time()
         for text in texts:
-            run(text)
+            tagger.tag(text)
         times.append(time.process_time() - started)
-    return times[0], min(times)
+    return {
+        "texts": len(texts),
+        "tokens": tokens,
+        "first_pass_tok_per_cpu_s": tokens / times[0],
+        "best_tok_per_cpu_s": tokens / min(times),
+    }
 
 
-def report(label: str, texts: list[str], run: Callable[[str], object], repeat: int) -> None:
-    tokens = sum(len(display_tokens(t)) for t in texts)
-    cold, warm = cpu_seconds(texts, run, repeat)
-    print(
-        f"{label:34}{len(texts):>5} texts {tokens / len(texts):>6.0f} tok/text | "
-        f"first pass {cold / len(texts) * 1000:7.2f} ms/text {tokens / cold:>9,.0f} tok/s | "
-        f"best {warm / len(texts) * 1000:7.2f} ms/text {tokens / warm:>9,.0f} tok/s"
-    )
+def _memory() -> dict[str, float]:
+    from akhbar.config import Settings
+    from akhbar.tagger import default_tagger
+    from akhbar.workers.processors import tag_processor
+
+    texts = dev_texts()
+    tag_processor(Settings())  # the worker's imports and its tagger
+    tagger = default_tagger()
+    for text in texts:
+        tagger.tag_article(text[:80], text)
+    return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def check(tagger: Tagger, texts: list[str]) -> None:
+def check() -> None:
     """Labels of the compiled scorer vs ``pycrfsuite.Tagger.tag`` on the same features."""
+    from akhbar.tagger import default_tagger
+
+    tagger = default_tagger()
     knowledge, model = tagger.knowledge, tagger.model
     reference = model.reference()
     sentences = read_sentences()
     groups = {
-        "ANERcorp sentences": [list(s.words) for s in sentences],
-        "20-sentence pseudo-documents": [words for words, _ in documents(sentences)],
-        "samples and pseudo-articles": [display_tokens(t).words for t in texts],
+        "training-file sentences": [list(s.words) for s in sentences],
+        "20-sentence documents": [doc.words for doc in documents(sentences)],
+        "dev documents, display tokens": [display_tokens(t).words for t in dev_texts()],
     }
     for name, sequences in groups.items():
         tokens = differ = 0
@@ -88,31 +104,41 @@ def check(tagger: Tagger, texts: list[str]) -> None:
         print(f"{name}: {len(sequences)} sequences, {tokens} tokens, {differ} differences")
 
 
+def _child(what: str, repeat: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", what, "--repeat", str(repeat)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--articles", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--samples", type=Path, default=SAMPLES)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--check", action="store_true", help="compare labels with crfsuite")
+    parser.add_argument("--child", choices=("load", "speed", "memory"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    bodies = articles(args.articles, args.seed)
-    samples = [p.read_text(encoding="utf-8") for p in sorted(args.samples.glob("*.txt"))]
-    started = time.process_time()
-    tagger = default_tagger()
-    print(f"tagger load: {time.process_time() - started:.2f} s CPU")
-    gazetteer = tagger.knowledge.gazetteer
-    if args.check:  # on its own: it would warm the caches the first pass measures cold
-        check(tagger, samples + bodies)
+    if args.child:
+        run = {"load": _load, "memory": _memory}.get(args.child)
+        print(json.dumps(run() if run else _speed(args.repeat)))
         return
-
-    def gazetteer_only(text: str) -> object:
-        return gazetteer.find(display_tokens(text).words)
-
-    report("full tagger, pseudo-articles", bodies, tagger.tag, args.repeat)
-    report("full tagger, samples", samples, tagger.tag, args.repeat)
-    report("gazetteer path, samples", samples, gazetteer_only, args.repeat)
+    if args.check:
+        check()
+        return
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    load = _child("load", args.repeat)
+    speed = _child("speed", args.repeat)
+    memory = _child("memory", args.repeat)
+    print(f"load: {load['load_cpu_s']:.2f} s CPU, {load['load_wall_s']:.2f} s wall")
+    print(
+        f"speed: {speed['texts']:.0f} dev documents, {speed['tokens']:.0f} tokens; "
+        f"first pass {speed['first_pass_tok_per_cpu_s']:,.0f} tok/CPU-s, "
+        f"best of {args.repeat} {speed['best_tok_per_cpu_s']:,.0f} tok/CPU-s"
+    )
+    print(f"tag worker peak RSS: {memory['peak_rss_mb']:.0f} MB")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

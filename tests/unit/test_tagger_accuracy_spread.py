@@ -44,22 +44,3 @@ def test_common_word_means_seen_and_mostly_not_a_name() -> None:
     assert not lexicon.common_word("زيدان")
     assert not lexicon.common_word("بلاتر")  # never seen: may be a new name
     assert lexicon.common_word("والكورت")  # unseen word, seen stem (mostly O)
-
-
-def test_model_mentions_of_one_name_take_its_majority_type() -> None:
-    from akhbar.tagger.gazetteer import GazEntry
-    from akhbar.tagger.pipeline import one_type_per_name
-
-    club = ("ميلان",)
-    mentions = [
-        Mention(0, 1, 0, "ORG", club, None, "model"),
-        Mention(5, 6, 0, "LOC", club, None, "model"),
-        Mention(9, 10, 0, "ORG", club, None, "model", club),
-    ]
-    assert [m.type for m in one_type_per_name(mentions)] == ["ORG", "ORG", "ORG"]
-    tie = mentions[:2]
-    assert [m.type for m in one_type_per_name(tie)] == ["ORG", "LOC"]
-    known = GazEntry("ميلان", "LOC", None, ())
-    pinned = [*mentions[:2], Mention(5, 6, 0, "LOC", club, known, "gazetteer")]
-    pinned.append(Mention(7, 8, 0, "LOC", club, known, "gazetteer"))
-    assert [m.type for m in one_type_per_name(pinned)] == ["LOC", "LOC", "LOC", "LOC"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from akhbar.tagger.anercorp import Sentence, bio_spans, map_label, read_sentences
-from akhbar.tagger.build_gazetteer import country_rows, curated_rows, merge, plain
-from akhbar.tagger.evaluate import Scores, documents
 from akhbar.tagger.gazetteer import GazEntry, Gazetteer, load_gazetteer, name_key
+from akhbar.tagger.training.anercorp import Sentence, bio_spans, map_label, read_sentences
+from akhbar.tagger.training.build_gazetteer import country_rows, curated_rows, merge, plain
+from akhbar.tagger.training.evaluate import Scores, documents
 
 
 def test_plain_strips_diacritics_but_keeps_hamza() -> None:
@@ -61,10 +61,15 @@ def test_bio_spans_and_documents_offsets() -> None:
     assert bio_spans(["B-PER", "I-PER", "O", "I-LOC", "B-ORG"]) == [
         (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"),
     ]
-    sentences = [Sentence(("a", "b"), ("B-LOC", "O")), Sentence(("c",), ("B-PER",))]
-    ((words, gold),) = documents(sentences)
-    assert words == ["a", "b", "c"]
-    assert gold == {(0, 1, "LOC"), (2, 3, "PER")}
+    sentences = [
+        Sentence(("a", "b"), ("B-LOC", "O"), ("A", "bb")),
+        Sentence(("c",), ("B-PER",), ("C",)),
+    ]
+    (doc,) = documents(sentences)
+    assert doc.words == ["a", "b", "c"]
+    assert doc.text == "A bb\nC"
+    assert doc.starts == [0, 2, 5]
+    assert doc.gold == {(0, 1, "LOC"), (2, 3, "PER")}
 
 
 def test_scores_are_exact_span_and_type() -> None:
@@ -73,3 +78,44 @@ def test_scores_are_exact_span_and_type() -> None:
     assert scores.prf("PER") == (1.0, 1.0, 1.0)
     assert scores.prf("LOC") == (0.0, 0.0, 0.0)
     assert scores.prf("ALL") == (0.5, 0.5, 0.5)
+
+
+def test_dev_is_the_last_fifth_and_folds_cover_the_rest_contiguously() -> None:
+    from akhbar.tagger.training.evaluate import folds, split_dev
+
+    sentences = [Sentence((str(i),), ("O",)) for i in range(103)]
+    training, dev = split_dev(sentences)
+    assert training + dev == sentences and len(dev) == 21
+    parts = folds(training, 5)
+    held = [h for _, h in parts]
+    assert [s for h in held for s in h] == training  # in order, no gaps, no overlap
+    for train, h in parts:
+        assert not set(map(id, train)) & set(map(id, h))
+        assert len(train) + len(h) == len(training)
+
+
+def test_entity_character_spans_map_back_to_corpus_tokens() -> None:
+    from akhbar.tagger.entity import Entity
+    from akhbar.tagger.training.evaluate import token_spans
+
+    sentences = [Sentence(("قال", "وبوش"), ("O", "B-PER"), ("قال", "وبوش"))]
+    (doc,) = documents(sentences)
+
+    class OneEntity:
+        def tag(self, text: str) -> list[Entity]:
+            start = text.index("بوش")  # the tagger leaves the clitic out of the span
+            return [Entity("PER", "بوش", start, start + 3, "بوش", None, "model")]
+
+    assert token_spans(OneEntity(), doc) == {(1, 2, "PER")}  # type: ignore[arg-type]
+
+
+def test_the_run_time_never_imports_the_training_package() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from akhbar.tagger import default_tagger; default_tagger().tag('قال بوش');"
+        "print(sorted(m for m in sys.modules if m.startswith('akhbar.tagger.training')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"

@@ -11,12 +11,14 @@ import random
 import pycrfsuite
 
 from akhbar.tagger.features import (
+    PAD_GAZ,
     PAD_INFO,
     PAD_WORD,
     TEMPLATES,
     WINDOW,
     GazFeature,
     Knowledge,
+    Labels,
     PairFeature,
     WordFeature,
     sentence_features,
@@ -46,7 +48,7 @@ def _words(seed: int, size: int) -> list[str]:
     return [rng.choice(WORDS) for _ in range(size)]
 
 
-def _expected(words: list[str], gaz: list[str], j: int, knowledge: Knowledge) -> list[str]:
+def _expected(words: list[str], gaz: list[Labels], j: int, knowledge: Knowledge) -> list[str]:
     """Token ``j``'s strings, rebuilt one template at a time from the single thing it reads."""
 
     def word(k: int) -> str:
@@ -61,7 +63,8 @@ def _expected(words: list[str], gaz: list[str], j: int, knowledge: Knowledge) ->
         if isinstance(t, WordFeature):
             out.append(t.prefix + t.value(facts(k)))  # type: ignore[arg-type]
         elif isinstance(t, GazFeature):
-            out.append(t.prefix + (gaz[k] if 0 <= k < len(words) else "O"))
+            labels = gaz[k] if 0 <= k < len(words) else PAD_GAZ
+            out.append(t.prefix + labels[t.channel])
         else:
             out.append(t.prefix + word(k) + "|" + word(k + 1))
     return out
@@ -87,14 +90,14 @@ def test_strings_are_exactly_the_decomposed_pieces() -> None:
 def test_a_change_outside_the_window_changes_nothing() -> None:
     knowledge = Knowledge.shipped()
     words = _words(1, 12)
-    gaz = ["O"] * len(words)
+    gaz = [PAD_GAZ] * len(words)
     infos = [knowledge.info(w) for w in words]
     base = sentence_features(words, gaz, infos)
     for far in range(len(words)):
         changed = list(words)
         changed[far] = "زززز"
         changed_gaz = list(gaz)
-        changed_gaz[far] = "B-PER"
+        changed_gaz[far] = ("B-PER", "B-PER", "B-big", "sport", "sport|B-PER", "sport|B-big")
         other = sentence_features(changed, changed_gaz, [knowledge.info(w) for w in changed])
         for j in range(len(words)):
             if abs(j - far) > WINDOW:

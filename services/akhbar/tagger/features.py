@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from akhbar.tagger.gazetteer import Gazetteer, GazMatch, load_gazetteer
+from akhbar.tagger.knowledge import load_world
 from akhbar.tagger.lexicon import (
     EMPTY_LEXICON,
     EMPTY_STATS,
@@ -45,23 +46,46 @@ class WordFacts:
     seen_behind: Seen = NOT_READ  # labels of ``behind`` in the training sentences
     seen: Seen = UNSEEN  # labels of this exact word in the CRF's training sentences
     seen_stem: Seen = UNSEEN  # ... and of every training word with the same stem
+    role: str = ""  # name-part role of the stem: g, s, gs ("c" + role: of ``behind``)
+    freq: str = ""  # half-Zipf bucket of the word in general Arabic, "r" if rarer
+    stem_freq: str = ""  # ... of the stem
+    org: str = ""  # "oh": the stem is an organisation head noun
+    nisba: str = ""  # "ni": ال + a stem ending like an adjective of origin
+
+    def class_key(self) -> tuple[object, ...]:
+        """Every fact but the word's own letters: all a non-identity template may read."""
+        return (
+            self.clitics, self.shape, self.given, self.name_type, self.cue, self.seen_behind,
+            self.seen, self.seen_stem, self.role, self.freq, self.stem_freq, self.org, self.nisba,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class WordFeature:
-    """``prefix + value(facts of the word at offset)``."""
+    """``prefix + value(facts of the word at offset)``.
+
+    ``identity``: the value reads the word, its stem or the word behind a clitic (one
+    value per word). Every other template reads only :meth:`WordFacts.class_key`, so the
+    scorer compiles those once per distinct key, not once per word.
+    """
 
     prefix: str
     offset: int
     value: Callable[[WordFacts], str]
+    identity: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class GazFeature:
-    """``prefix + gazetteer BIO label of the token at offset``."""
+    """``prefix + BIO label of the token at offset`` in one match channel.
+
+    Channels (see :data:`CHANNELS`): the gazetteer, full person names from the names
+    table, and GeoNames place names (labelled by population bucket).
+    """
 
     prefix: str
     offset: int
+    channel: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,25 +127,25 @@ def _cue(f: WordFacts) -> str:
 # unchanged templates gives the same model.
 TEMPLATES: tuple[Template, ...] = (
     WordFeature("bias", 0, _nothing),
-    WordFeature("w=", 0, _word),
-    WordFeature("s=", 0, _stem),
-    WordFeature("p1=", 0, lambda f: f.stem[:1]),
-    WordFeature("p2=", 0, lambda f: f.stem[:2]),
-    WordFeature("p3=", 0, lambda f: f.stem[:3]),
-    WordFeature("x1=", 0, lambda f: f.word[-1:]),
-    WordFeature("x2=", 0, lambda f: f.word[-2:]),
-    WordFeature("x3=", 0, lambda f: f.word[-3:]),
+    WordFeature("w=", 0, _word, identity=True),
+    WordFeature("s=", 0, _stem, identity=True),
+    WordFeature("p1=", 0, lambda f: f.stem[:1], identity=True),
+    WordFeature("p2=", 0, lambda f: f.stem[:2], identity=True),
+    WordFeature("p3=", 0, lambda f: f.stem[:3], identity=True),
+    WordFeature("x1=", 0, lambda f: f.word[-1:], identity=True),
+    WordFeature("x2=", 0, lambda f: f.word[-2:], identity=True),
+    WordFeature("x3=", 0, lambda f: f.word[-3:], identity=True),
     WordFeature("cl=", 0, lambda f: f.clitics),
     WordFeature("sh=", 0, lambda f: f.shape),
     GazFeature("g=", 0),
-    WordFeature("w-1=", -1, _word),
-    WordFeature("s-1=", -1, _stem),
+    WordFeature("w-1=", -1, _word, identity=True),
+    WordFeature("s-1=", -1, _stem, identity=True),
     GazFeature("g-1=", -1),
-    WordFeature("w+1=", 1, _word),
-    WordFeature("s+1=", 1, _stem),
+    WordFeature("w+1=", 1, _word, identity=True),
+    WordFeature("s+1=", 1, _stem, identity=True),
     GazFeature("g+1=", 1),
-    WordFeature("w-2=", -2, _word),
-    WordFeature("w+2=", 2, _word),
+    WordFeature("w-2=", -2, _word, identity=True),
+    WordFeature("w+2=", 2, _word, identity=True),
     PairFeature("w-1|w=", -1),
     PairFeature("w|w+1=", 0),
     WordFeature("fn=", 0, _given),
@@ -143,11 +167,33 @@ TEMPLATES: tuple[Template, ...] = (
     WordFeature("ctL=", 0, lambda f: f.seen_behind.loc),
     WordFeature("ctO=", 0, lambda f: f.seen_behind.org),
     WordFeature("ct0=", 0, lambda f: f.seen_behind.outside),
-    WordFeature("cw=", 0, lambda f: f.behind),
+    WordFeature("cw=", 0, lambda f: f.behind, identity=True),
     WordFeature("tsP=", 0, lambda f: f.seen_stem.per),
     WordFeature("tsL=", 0, lambda f: f.seen_stem.loc),
     WordFeature("tsO=", 0, lambda f: f.seen_stem.org),
     WordFeature("ts0=", 0, lambda f: f.seen_stem.outside),
+    # General knowledge (knowledge.py): name-part role, word frequency, org heads, nisba.
+    WordFeature("r=", 0, lambda f: f.role),
+    WordFeature("r-1=", -1, lambda f: f.role),
+    WordFeature("r+1=", 1, lambda f: f.role),
+    WordFeature("rf=", 0, lambda f: f.role + "|" + f.stem_freq),
+    WordFeature("f=", 0, lambda f: f.freq),
+    WordFeature("fs=", 0, lambda f: f.stem_freq),
+    WordFeature("fs-1=", -1, lambda f: f.stem_freq),
+    WordFeature("fs+1=", 1, lambda f: f.stem_freq),
+    WordFeature("oh=", 0, lambda f: f.org),
+    WordFeature("oh-1=", -1, lambda f: f.org),
+    WordFeature("oh-2=", -2, lambda f: f.org),
+    WordFeature("ni=", 0, lambda f: f.nisba),
+    GazFeature("fm=", 0, 1),
+    GazFeature("fm-1=", -1, 1),
+    GazFeature("fm+1=", 1, 1),
+    GazFeature("pl=", 0, 2),
+    GazFeature("pl-1=", -1, 2),
+    GazFeature("pl+1=", 1, 2),
+    GazFeature("tp=", 0, 3),
+    GazFeature("tp|g=", 0, 4),
+    GazFeature("tp|pl=", 0, 5),
 )
 
 WORD_TEMPLATES: tuple[WordFeature, ...] = tuple(t for t in TEMPLATES if isinstance(t, WordFeature))
@@ -156,7 +202,10 @@ PAIR_TEMPLATES: tuple[PairFeature, ...] = tuple(t for t in TEMPLATES if isinstan
 # Padding on each side: the farthest token any template reads.
 WINDOW = max(max(-t.offset, t.offset + isinstance(t, PairFeature)) for t in TEMPLATES)
 PAD_WORD = "<s>"
-PAD_GAZ = "O"
+CHANNELS = ("gazetteer", "full names", "places", "topic", "topic|gazetteer", "topic|places")
+Labels = tuple[str, str, str, str, str, str]  # one label per channel
+PAD_GAZ: Labels = ("O", "O", "O", "", "|O", "|O")
+_NISBA_ENDINGS = ("يون", "يين", "يه", "ي")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +255,12 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
         if not name_type and lexicon.name_word_type(behind):
             name_type = "c" + lexicon.name_word_type(behind)
     shape = _shape(word, stem)
+    role = lexicon.role(stem) or lexicon.role(word)
+    if not role and behind and lexicon.role(behind):
+        role = "c" + lexicon.role(behind)
+    nisba = "ni" if stem != word and len(stem) > _MIN_CLITIC_WORD and stem.endswith(
+        _NISBA_ENDINGS
+    ) else ""
     return WordFacts(
         word,
         stem,
@@ -218,6 +273,11 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
         seen_behind,
         lexicon.seen_word(word),
         lexicon.seen_stem(stem),
+        role,
+        lexicon.freq(word),
+        lexicon.freq(stem),
+        "oh" if any(map(lexicon.org_head, (stem, word, behind))) else "",
+        nisba,
     )
 
 
@@ -226,15 +286,15 @@ def word_info(word: str, lexicon: Lexicon) -> WordInfo:
     return WordInfo.of(word_facts(word, lexicon))
 
 
-def _render_step(template: Template) -> Callable[[list[WordInfo], list[str], int], str]:
+def _render_step(template: Template) -> Callable[[list[WordInfo], list[Labels], int], str]:
     """One template as a function of the padded sequence and a padded position."""
     if isinstance(template, WordFeature):
         slot = next(i for i, t in enumerate(WORD_TEMPLATES) if t is template)
         offset = template.offset
         return lambda infos, gaz, p: infos[p + offset].strings[slot]
     if isinstance(template, GazFeature):
-        prefix, offset = template.prefix, template.offset
-        return lambda infos, gaz, p: prefix + gaz[p + offset]
+        prefix, offset, channel = template.prefix, template.offset, template.channel
+        return lambda infos, gaz, p: prefix + gaz[p + offset][channel]
     prefix, offset = template.prefix, template.offset
     return lambda infos, gaz, p: (
         prefix + infos[p + offset].facts.word + "|" + infos[p + offset + 1].facts.word
@@ -245,7 +305,7 @@ _STEPS = tuple(_render_step(t) for t in TEMPLATES)
 
 
 def sentence_features(
-    words: Sequence[str], gaz_labels: Sequence[str], infos: Sequence[WordInfo]
+    words: Sequence[str], gaz_labels: Sequence[Labels], infos: Sequence[WordInfo]
 ) -> list[list[str]]:
     """One feature list per token (training and reference path; ``TEMPLATES`` order)."""
     if not len(words) == len(gaz_labels) == len(infos):
@@ -261,7 +321,7 @@ class Observation:
     """One sequence as the compiled scorer reads it: no strings, just what templates read."""
 
     words: Sequence[str]
-    gaz_labels: list[str]
+    gaz_labels: list[Labels]
     knowledge: Knowledge
 
 
@@ -278,22 +338,47 @@ class Knowledge:
         """The shipped gazetteer and lists; ``counts=False`` leaves out the shipped corpus
         counts (training and cross-validation bring their own, so need no file)."""
         gazetteer = load_gazetteer()
-        return cls(gazetteer, build_lexicon(gazetteer, corpus=None if counts else EMPTY_STATS))
+        corpus = None if counts else EMPTY_STATS
+        return cls(gazetteer, build_lexicon(gazetteer, corpus=corpus, world=load_world()))
 
     @classmethod
     def nothing(cls) -> Knowledge:
         """No gazetteer, no lists: the plain-CRF baseline."""
         return cls(Gazetteer([]), EMPTY_LEXICON)
 
-    def features(self, words: Sequence[str]) -> tuple[list[GazMatch], list[list[str]]]:
-        """Gazetteer matches and the CRF feature strings for one token sequence."""
-        matches, seen = self.observe(words)
+    def features(
+        self, words: Sequence[str], topics: Sequence[str] | None = None
+    ) -> tuple[list[GazMatch], list[list[str]]]:
+        """Gazetteer matches and the CRF feature strings for one token sequence.
+
+        ``topics``: per-token topic labels read from a wider context (training reads them
+        over the sentence's article-sized block, as the tagger does over its document).
+        """
+        matches, seen = self.observe(words, topics)
         return matches, sentence_features(words, seen.gaz_labels, [self.info(w) for w in words])
 
-    def observe(self, words: Sequence[str]) -> tuple[list[GazMatch], Observation]:
+    def observe(
+        self, words: Sequence[str], topics: Sequence[str] | None = None
+    ) -> tuple[list[GazMatch], Observation]:
         """Gazetteer matches, and the sequence for :meth:`CrfModel.predict` (no strings)."""
         matches = self.gazetteer.find(words)
-        return matches, Observation(words, gazetteer_labels(len(words), matches), self)
+        world = self.lexicon.world
+        gaz = gazetteer_labels(len(words), matches)
+        places = gazetteer_labels(len(words), world.places.find(words), by_name=True)
+        if topics is None:
+            topics = world.topic_labels(words)
+        labels = list(
+            zip(
+                gaz,
+                gazetteer_labels(len(words), world.full_names.find(words)),
+                places,
+                topics,
+                [t + "|" + g for t, g in zip(topics, gaz, strict=True)],
+                [t + "|" + p for t, p in zip(topics, places, strict=True)],
+                strict=True,
+            )
+        )
+        return matches, Observation(words, labels, self)
 
     def info(self, word: str) -> WordInfo:
         """Cached facts and strings of one word."""
@@ -305,11 +390,12 @@ class Knowledge:
         return info
 
 
-def gazetteer_labels(size: int, matches: Sequence[GazMatch]) -> list[str]:
-    """BIO labels marking gazetteer matches: the CRF's membership feature."""
+def gazetteer_labels(size: int, matches: Sequence[GazMatch], by_name: bool = False) -> list[str]:
+    """BIO labels marking matches (``B-`` + the entry's type, or its canonical name)."""
     labels = ["O"] * size
     for m in matches:
-        labels[m.first] = "B-" + m.entry.type
+        tag = m.entry.canonical if by_name else m.entry.type
+        labels[m.first] = "B-" + tag
         for i in range(m.first + 1, m.end):
-            labels[i] = "I-" + m.entry.type
+            labels[i] = "I-" + tag
     return labels

@@ -48,6 +48,9 @@ def name_key(name: str) -> tuple[str, ...]:
     return tuple(t.text for t in tokenize(match_form(name)))
 
 
+_Index = dict[str, dict[tuple[str, ...], "GazEntry"]]
+
+
 class Gazetteer:
     """Longest-match lookup of known names in a token sequence."""
 
@@ -57,43 +60,46 @@ class Gazetteer:
             for entry in entries
             for name in (entry.canonical, *entry.variants)
         )
-        self._index = self._build(keyed)
-        self._lookup = self._spellings(self._index)
+        self._set(self._build(keyed))
+
+    def _set(self, index: _Index) -> None:
+        self._index = index
+        self._lookup = self._spellings(index)
+        self._lengths = self._rest_lengths(index)
 
     @classmethod
     def from_keys(cls, keyed: Iterable[tuple[tuple[str, ...], GazEntry]]) -> Gazetteer:
         """A gazetteer over names already in match-form words (no re-normalising)."""
         gazetteer = cls(())
-        gazetteer._index = cls._build(keyed)
-        gazetteer._lookup = cls._spellings(gazetteer._index)
+        gazetteer._set(cls._build(keyed))
         return gazetteer
 
     @staticmethod
-    def _build(
-        keyed: Iterable[tuple[tuple[str, ...], GazEntry]],
-    ) -> dict[str, list[tuple[tuple[str, ...], GazEntry]]]:
-        """Index by first word; longest names first so the first hit is the longest."""
-        index: dict[str, list[tuple[tuple[str, ...], GazEntry]]] = {}
-        seen: set[tuple[str, ...]] = set()
+    def _build(keyed: Iterable[tuple[tuple[str, ...], GazEntry]]) -> _Index:
+        """Index by first word, then by the rest of the name; the first entry of a key wins."""
+        index: _Index = {}
         for key, entry in keyed:
-            if key and key not in seen:
-                seen.add(key)
-                index.setdefault(key[0], []).append((key[1:], entry))
-        for candidates in index.values():
-            candidates.sort(key=lambda item: -len(item[0]))
+            if key:
+                index.setdefault(key[0], {}).setdefault(key[1:], entry)
         return index
 
     @staticmethod
-    def _spellings(index: dict[str, list[tuple[tuple[str, ...], GazEntry]]]) -> frozenset[str]:
+    def _spellings(index: _Index) -> frozenset[str]:
         """Words that may start a match: a first name word, with or without clitics."""
         return frozenset(chain.from_iterable(map(clitic_spellings, index)))
+
+    @staticmethod
+    def _rest_lengths(index: _Index) -> dict[str, tuple[int, ...]]:
+        """Per first word, the lengths of the rests of its names, longest first."""
+        return {w: tuple(sorted({len(r) for r in c}, reverse=True)) for w, c in index.items()}
 
     def __len__(self) -> int:
         return sum(len(c) for c in self._index.values())
 
     def names(self) -> list[tuple[tuple[str, ...], EntityType]]:
         """Every indexed name as match-form words, with its type."""
-        return [((first, *rest), e.type) for first, c in self._index.items() for rest, e in c]
+        index = self._index
+        return [((first, *rest), e.type) for first, c in index.items() for rest, e in c.items()]
 
     def starts_name(self, word: str) -> bool:
         """True if some known name begins with this match-form word."""
@@ -113,11 +119,16 @@ class Gazetteer:
         return found
 
     def _match_at(self, words: Sequence[str], i: int) -> GazMatch | None:
+        """The longest name at ``i`` over every clitic reading of its first word."""
         best: GazMatch | None = None
         for skip, form in clitic_readings(words[i]):
-            for rest, entry in self._index.get(form, ()):
-                end = i + 1 + len(rest)
-                if tuple(words[i + 1 : end]) == rest:
+            rests = self._index.get(form)
+            if rests is None:
+                continue
+            for size in self._lengths[form]:
+                end = i + 1 + size
+                entry = rests.get(tuple(words[i + 1 : end])) if end <= len(words) else None
+                if entry is not None:
                     if best is None or end > best.end:
                         best = GazMatch(i, end, skip, entry)
                     break
@@ -138,5 +149,5 @@ def read_entries(path: Path) -> list[GazEntry]:
 
 
 def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
-    """The shipped gazetteer (built by :mod:`akhbar.tagger.build_gazetteer`)."""
+    """The shipped gazetteer (built by :mod:`akhbar.tagger.training.build_gazetteer`)."""
     return Gazetteer(read_entries(path))

@@ -10,11 +10,14 @@ one; shipped, from the same split the shipped model was trained on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
+from akhbar.core.errors import DataFileMissing
 from akhbar.core.normalize import match_form
 from akhbar.tagger.gazetteer import DATA_DIR, Gazetteer
+from akhbar.tagger.knowledge import EMPTY_WORLD, World
 from akhbar.tagger.tokens import strip_article
 
 FIRST_NAMES_PATH = DATA_DIR / "first_names.txt"
@@ -60,8 +63,9 @@ def _bucket(count: int, total: int) -> str:
     return "hi" if share >= 0.6 else "mid" if share >= 0.25 else "lo"
 
 
-def _seen(counts: Sequence[int]) -> Seen:
-    """``counts`` is (PER, LOC, ORG, O)."""
+@lru_cache(maxsize=4096)
+def _seen(counts: tuple[int, int, int, int]) -> Seen:
+    """``counts`` is (PER, LOC, ORG, O); cached: few distinct count tuples are common."""
     total = sum(counts)
     per, loc, org = (_bucket(c, total) for c in counts[:3])
     return Seen(per, loc, org, "O" if counts[3] == total else "")
@@ -123,10 +127,24 @@ class Lexicon:
     _stems: dict[str, tuple[int, int, int, int]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    world: World = EMPTY_WORLD
 
     def with_corpus(self, corpus: CorpusStats) -> Lexicon:
         """The same lists with other corpus counts (one per CV training fold)."""
-        return Lexicon(self.first_names, self.name_words, corpus, corpus.by_stem())
+        return replace(self, corpus=corpus, _stems=corpus.by_stem())
+
+    def role(self, stem: str) -> str:
+        """``"g"`` (given name), ``"s"`` (surname), ``"gs"`` or ``""`` from the names table."""
+        return self.world.parts.get(stem, "")
+
+    def freq(self, word: str) -> str:
+        """Half-Zipf bucket of the word in general Arabic (``"r"``: rarer than Zipf 2)."""
+        bucket = self.world.freq.get(word)
+        return "r" if bucket is None else str(bucket)
+
+    def org_head(self, stem: str) -> bool:
+        """An organisation head noun (حركة، وزارة، جامعة...)."""
+        return stem in self.world.org_heads
 
     def seen_word(self, word: str) -> Seen:
         """Label buckets of this exact word (clitics included) in the training corpus."""
@@ -170,6 +188,7 @@ def build_lexicon(
     path: Path = FIRST_NAMES_PATH,
     corpus: CorpusStats | None = None,
     stats_path: Path = CORPUS_STATS_PATH,
+    world: World = EMPTY_WORLD,
 ) -> Lexicon:
     """Lexicon from the given-name list, the words of every gazetteer name, corpus counts.
 
@@ -179,9 +198,9 @@ def build_lexicon(
     like a working one). Cross-validation always replaces them per training fold.
     """
     if corpus is None and not stats_path.is_file():
-        raise FileNotFoundError(
+        raise DataFileMissing(
             f"{stats_path} is missing: the shipped CRF reads these corpus counts as "
-            "features; reinstall akhbar, or rerun `python -m akhbar.tagger.train`, which "
+            "features; reinstall akhbar, or rerun `python -m akhbar.tagger.training.train`, which "
             "writes the model and the counts together"
         )
     types: dict[str, set[str]] = {}
@@ -192,7 +211,7 @@ def build_lexicon(
                 types.setdefault(stem, set()).add(kind)
     name_words = {w: "+".join(sorted(kinds)) for w, kinds in types.items()}
     stats = CorpusStats.read(stats_path) if corpus is None else corpus
-    return Lexicon(read_first_names(path), name_words).with_corpus(stats)
+    return Lexicon(read_first_names(path), name_words, world=world).with_corpus(stats)
 
 
 EMPTY_LEXICON = Lexicon(frozenset(), {})

@@ -1,13 +1,16 @@
-"""The CRF sequence model: train and save with python-crfsuite, predict compiled."""
+"""The CRF sequence model at run time: crfsuite's weights, decoded by the compiled scorer.
+
+Training (python-crfsuite) lives in :mod:`akhbar.tagger.training.train`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 import pycrfsuite
 
+from akhbar.core.errors import DataFileMissing
 from akhbar.tagger.crfsuite_file import read_weights
 from akhbar.tagger.features import Observation
 from akhbar.tagger.gazetteer import DATA_DIR
@@ -16,53 +19,20 @@ from akhbar.tagger.scorer import CompiledCrf
 MODEL_PATH = DATA_DIR / "crf.model"
 
 
-@dataclass(frozen=True, slots=True)
-class CrfParams:
-    """Training settings; L1 (c1) keeps the shipped model small, L2 (c2) smooths it."""
-
-    c1: float = 0.01
-    c2: float = 0.1
-    max_iterations: int = 200
-    min_freq: int = 2
-
-
-DEFAULT_PARAMS = CrfParams()
-
-
-def train_model(
-    examples: Iterable[tuple[list[list[str]], Sequence[str]]],
-    path: Path,
-    params: CrfParams = DEFAULT_PARAMS,
-) -> None:
-    """Fit a CRF on ``(features, labels)`` sequences and write it to ``path``."""
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for features, labels in examples:
-        trainer.append(features, list(labels))
-    trainer.set_params(
-        {
-            "c1": params.c1,
-            "c2": params.c2,
-            "max_iterations": params.max_iterations,
-            "feature.possible_transitions": True,
-            "feature.minfreq": params.min_freq,
-        }
-    )
-    trainer.train(str(path))
-
-
 class CrfModel:
     """A loaded CRF, decoded by the compiled scorer; crfsuite itself only trains.
 
-    ``o_bias`` is taken off the O label's state score before decoding (more names, less
-    precision as it grows); the default 0 gives exactly crfsuite's labels. Caches make
-    ``predict`` safe for one thread at a time only (the tagger holds a lock).
+    Labels are exactly crfsuite's. Caches make ``predict`` safe for one thread at a time
+    only (the tagger holds a lock).
     """
 
-    def __init__(self, path: Path = MODEL_PATH, o_bias: float = 0.0) -> None:
+    def __init__(self, path: Path = MODEL_PATH) -> None:
         if not path.is_file():
-            raise FileNotFoundError(f"CRF model missing: {path} (run akhbar.tagger.train)")
+            raise DataFileMissing(
+                f"CRF model missing: {path} (run python -m akhbar.tagger.training.train)"
+            )
         self.path = path
-        self._scorer = CompiledCrf(read_weights(path), o_bias)
+        self._scorer = CompiledCrf(read_weights(path))
 
     @property
     def labels(self) -> tuple[str, ...]:

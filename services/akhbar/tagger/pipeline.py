@@ -1,48 +1,63 @@
-"""Token-level tagging: gazetteer matches, then CRF spans, then in-document propagation.
+"""Token-level tagging: gazetteer matches and CRF spans, then one declared rule chain.
 
-Works on match-form words only, so cross-validation on ANERcorp and the display-text
-tagger share one code path. Offsets back to display text are the caller's business.
+Works on match-form words, so evaluation and the display-text tagger share one code
+path. :data:`RULES` is the whole post-processing, in order: each rule is a small pure
+function ``(doc, mentions) -> mentions`` whose docstring gives its measured effect (F1,
+all types) when it alone is left out, on dev and on 5-fold CV over the first 80 %
+(``python -m akhbar.tagger.training.evaluate --dev --cv 5 --ablate``). A rule that
+did not earn its keep on dev is not in the chain. Offsets back to display text are the
+caller's business.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from akhbar.core.normalize import match_form
-from akhbar.tagger.anercorp import bio_spans
+from akhbar.tagger.bio import bio_spans
 from akhbar.tagger.entity import EntityType
 from akhbar.tagger.features import Knowledge
-from akhbar.tagger.gazetteer import Gazetteer
+from akhbar.tagger.gazetteer import DATA_DIR
 from akhbar.tagger.mention import Mention, mention_key
 from akhbar.tagger.model import CrfModel
 from akhbar.tagger.propagate import link_short_forms, propagated
-from akhbar.tagger.tokens import ARTICLE, CLITIC_LETTERS, clitic_readings, strip_article
+from akhbar.tagger.tokens import ARTICLE, clitic_readings, strip_article
 
-_NISBA_ENDINGS = ("يون", "يين", "يه", "ي")
-# Generic place nouns ("the city", "the countryside"): never a name on their own.
-_GENERIC_WORDS = "مدينه بلده قريه ريف منطقه عاصمه بلاد دوله شارع حي مخيم محافظه اقليم ولايه دار شعب"
-_GENERIC_HEADS = frozenset(_GENERIC_WORDS.split())
+RULE_WORDS_PATH = DATA_DIR / "rule_words.tsv"
 _MIN_SURNAME = 3
 
 
-def _clitic_skip(word: str, knowledge: Knowledge, doc_words: set[str]) -> int:
-    """Chars of proclitic to leave out of a model span.
+def _read_rule_words(path: Path) -> dict[str, frozenset[str]]:
+    """``list<TAB>words`` lines: the word lists the rules read (match forms)."""
+    lists: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, words = line.split("\t")
+            lists.setdefault(name, set()).update(match_form(w) for w in words.split())
+    return {name: frozenset(words) for name, words in lists.items()}
 
-    Article readings (وال، بال، لل) and readings whose rest is a known name are taken.
-    The conjunction و is also dropped before an unknown name unless the whole word is a
-    known name (وليد، واشنطن); ف/ب/ل/ك stay unless confirmed (فرهات، بلير).
-    """
-    readings = clitic_readings(word)[1:]
-    for skip, form in readings:
-        if form.startswith(ARTICLE) and len(form) > len(ARTICLE) + 1:
-            return skip
-        if form in doc_words or _known(form, knowledge):
-            return skip
-    if word.startswith("و") and len(word) > _MIN_SURNAME and not _known(word, knowledge):
-        return 1
-    return 0
+
+_WORDS = _read_rule_words(RULE_WORDS_PATH)
+GENERIC_HEADS = _WORDS["generic"]  # the city, the countryside: never a name alone
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What every rule may read: the document's words and the knowledge."""
+
+    words: Sequence[str]
+    knowledge: Knowledge
+    word_set: frozenset[str]
+
+
+Rule = Callable[[Doc, list[Mention]], list[Mention]]
+
+
+def make_doc(words: Sequence[str], knowledge: Knowledge) -> Doc:
+    """The rules' view of one document."""
+    return Doc(words, knowledge, frozenset(words))
 
 
 def _known(word: str, knowledge: Knowledge) -> bool:
@@ -54,38 +69,182 @@ def _known(word: str, knowledge: Knowledge) -> bool:
     )
 
 
-def _is_nisba(word: str, gazetteer: Gazetteer) -> bool:
-    """An adjective of origin (السوري، الروسية) whose base is a known place."""
-    stem = strip_article(word)
-    if stem == word:
+def _clitic_skip(word: str, doc: Doc) -> int:
+    """Chars of proclitic to leave out of a model span.
+
+    Article readings (وال، بال، لل) and readings whose rest is a known name are taken.
+    The conjunction و is also dropped before an unknown name unless the whole word is a
+    known name (وليد، واشنطن); ف/ب/ل/ك stay unless confirmed (فرهات، بلير).
+    """
+    for skip, form in clitic_readings(word)[1:]:
+        if form.startswith(ARTICLE) and len(form) > len(ARTICLE) + 1:
+            return skip
+        if form in doc.word_set or _known(form, doc.knowledge):
+            return skip
+    if word.startswith("و") and len(word) > _MIN_SURNAME and not _known(word, doc.knowledge):
+        return 1
+    return 0
+
+
+def _respan(doc: Doc, m: Mention, first: int, end: int, kind: str | None = None) -> Mention:
+    """The model mention over new bounds (its clitic skip and key recomputed)."""
+    skip = _clitic_skip(doc.words[first], doc)
+    key = mention_key(doc.words, first, end, skip)
+    return replace(m, first=first, end=end, skip=skip, key=key, type=_entity_type(kind or m.type))
+
+
+def model_spans(doc: Doc, labels: Sequence[str]) -> list[Mention]:
+    """The CRF's labels as model mentions (clitic skip and key set, no rule applied)."""
+    return [
+        _respan(doc, Mention(a, b, 0, _entity_type(k), (), None, "model"), a, b)
+        for a, b, k in bio_spans(labels)
+    ]
+
+
+def _each_model_span(
+    reshape: Callable[[Doc, Mention], tuple[int, int, str] | None],
+) -> Rule:
+    """A rule from a per-span function: new ``(first, end, type)``, or None to drop."""
+
+    def rule(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        out: list[Mention] = []
+        for m in mentions:
+            if m.source != "model" or m.entry is not None:
+                out.append(m)
+                continue
+            shaped = reshape(doc, m)
+            if shaped is None or shaped[0] >= shaped[1]:
+                continue
+            first, end, kind = shaped
+            same = (first, end, kind) == (m.first, m.end, m.type)
+            out.append(m if same else _respan(doc, m, first, end, kind))
+        return out
+
+    rule.__name__ = reshape.__name__
+    rule.__doc__ = reshape.__doc__
+    return rule
+
+
+def drop_generic(doc: Doc, m: Mention) -> tuple[int, int, str] | None:
+    """A generic head noun alone or with adjectives only (الريف الشرقي) is not a name.
+
+    Left out: dev -0.0012 F1, CV -0.0000.
+    """
+    span = doc.words[m.first : m.end]
+    if strip_article(span[0]) in GENERIC_HEADS and all(
+        strip_article(w).endswith(("ي", "يه")) for w in span[1:]
+    ):
+        return None
+    return m.first, m.end, m.type
+
+
+def _overlapping(m: Mention, mentions: list[Mention]) -> list[Mention]:
+    return [g for g in mentions if g.entry is not None and g.first < m.end and m.first < g.end]
+
+
+def narrow_to_model_bounds(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A CRF span of a known name's type strictly inside it sets the bounds.
+
+    The gazetteer lists full forms (قطاع غزة، حركة حماس); news text, and the corpus the
+    CRF learnt from, often leaves the descriptor outside the name (غزة، حماس). The known
+    name keeps its identity between the CRF's bounds; not when the shorter words name
+    something else (دمشق inside ريف دمشق). Left out: dev -0.0086 F1, CV -0.0034.
+    """
+    out = list(mentions)
+    for span in [m for m in mentions if m.entry is None]:
+        inside = _overlapping(span, out)
+        if len(inside) == 1 and _narrowed(inside[0], span, doc):
+            match = inside[0]
+            narrowed = replace(match, first=span.first, end=span.end, skip=span.skip)
+            out = [narrowed if g is match else g for g in out if g is not span]
+    return out
+
+
+def _narrowed(match: Mention, span: Mention, doc: Doc) -> bool:
+    if not (
+        match.type == span.type
+        and match.first <= span.first
+        and span.end <= match.end
+        and span.end - span.first < match.end - match.first
+    ):
         return False
-    for ending in _NISBA_ENDINGS:
-        base = stem[: -len(ending)]
-        if stem.endswith(ending) and len(base) >= 2:
-            forms = (base, base + "ا", base + "يا", ARTICLE + base)
-            return any(gazetteer.starts_name(f) for f in forms)
-    return False
+    size = span.end - span.first
+    return not any(
+        m.first == 0 and m.end == size and m.entry is not match.entry
+        for m in doc.knowledge.gazetteer.find(doc.words[span.first : span.end])
+    )
 
 
-def _generic(span: Sequence[str]) -> bool:
-    """A head noun alone or with adjectives only (الريف الشرقي): a description, not a name."""
-    if strip_article(span[0]) not in _GENERIC_HEADS:
-        return False
-    return all(strip_article(w).endswith(("ي", "يه")) for w in span[1:])
+def model_supersedes_inner_match(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A longer CRF span of another type around known names replaces them.
+
+    ريال مدريد is a club, not the city inside it. Of the same type (منظمة + a known
+    organisation) the known name stays, with its canonical name and id.
+    Left out: dev -0.0064 F1, CV -0.0002.
+    """
+    drop: set[int] = set()
+    for span in [m for m in mentions if m.entry is None]:
+        inside = _overlapping(span, mentions)
+        if inside and all(
+            span.first <= g.first
+            and g.end <= span.end
+            and g.end - g.first < span.end - span.first
+            and g.type != span.type
+            for g in inside
+        ):
+            drop.update(id(g) for g in inside)
+    return [m for m in mentions if id(m) not in drop]
 
 
-def _trim_nisba(words: Sequence[str], first: int, end: int, gazetteer: Gazetteer) -> int:
-    """Leading nisba words are not part of a model span (الرئيس الغاني X Y -> X Y)."""
-    while first < end and _is_nisba(words[first], gazetteer):
-        first += 1
-    return first
+def gazetteer_wins_overlaps(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Where a model span still overlaps a known name, the known name stays.
+
+    An invariant more than a heuristic: entities never overlap. Left out (overlapping
+    spans allowed): dev +0.0013 F1, CV +0.0028; kept for the invariant.
+    """
+    return [m for m in mentions if m.entry is not None or not _overlapping(m, mentions)]
+
+
+def link_surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A model mention that is a found person's surname (هاموند) takes that person's name.
+
+    Left out: dev -0.0012 F1, CV +0.0008 (it links canonical names and ids as well).
+    """
+    return link_short_forms(mentions)
+
+
+def propagate_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A name found once is tagged at its other occurrences in the document.
+
+    Left out: dev -0.0234 F1, CV -0.0131.
+    """
+    taken = {i for m in mentions for i in range(m.first, m.end)}
+    found = propagated(doc.words, mentions, taken, doc.knowledge.lexicon.common_word)
+    return sorted([*mentions, *found], key=lambda m: m.first)
+
+
+# Rules that reshape or drop one CRF span at a time, before the sources meet.
+SPAN_RULES: tuple[Rule, ...] = (_each_model_span(drop_generic),)
+RULES: tuple[Rule, ...] = (
+    *SPAN_RULES,
+    narrow_to_model_bounds,
+    model_supersedes_inner_match,
+    gazetteer_wins_overlaps,
+    link_surnames,
+    propagate_names,
+)
+RULE_NAMES: tuple[str, ...] = tuple(r.__name__ for r in RULES)
 
 
 def find_mentions(
-    words: Sequence[str], knowledge: Knowledge, model: CrfModel, propagate: bool = True
+    words: Sequence[str],
+    knowledge: Knowledge,
+    model: CrfModel,
+    rules: Sequence[Rule] = RULES,
 ) -> list[Mention]:
-    """All mentions in one document, sorted by position."""
+    """All mentions in one document, sorted by position: matches, CRF spans, the rules."""
     matches, features = knowledge.observe(words)
+    doc = make_doc(words, knowledge)
     mentions = [
         Mention(
             m.first,
@@ -98,183 +257,10 @@ def find_mentions(
         )
         for m in matches
     ]
-    model_mentions = _model_mentions(words, model.predict(features), knowledge)
-    mentions = _merge_sources(words, mentions, model_mentions, knowledge.gazetteer)
-    taken = {i for m in mentions for i in range(m.first, m.end)}
-    mentions = link_short_forms(mentions)
-    if propagate:
-        mentions += propagated(words, mentions, taken, knowledge.lexicon.common_word)
-        mentions = one_type_per_name(mentions)
+    mentions += model_spans(doc, model.predict(features))
+    for rule in rules:
+        mentions = rule(doc, mentions)
     return sorted(mentions, key=lambda m: m.first)
-
-
-def one_type_per_name(mentions: list[Mention]) -> list[Mention]:
-    """A model mention takes the type most mentions of the same name have in the document.
-
-    One name, one sense per article: the CRF sometimes calls the same club a place in one
-    sentence and an organisation in the next. Gazetteer mentions keep their type; a tie
-    changes nothing. 5-fold CV: +0.1 F1.
-    """
-    votes: dict[tuple[str, ...], Counter[str]] = {}
-    for m in mentions:
-        votes.setdefault(m.key, Counter())[m.type] += 1
-    out: list[Mention] = []
-    for m in mentions:
-        (best, count), *_ = votes[m.key].most_common(1)
-        if m.entry is None and best != m.type and count > votes[m.key][m.type]:
-            m = replace(m, type=_entity_type(best))
-        out.append(m)
-    return out
-
-
-# Reporting verbs of news prose; a name is often followed by one (SVO: "X أبلغا ..."), and
-# the CRF sometimes runs the name over it. Past tense, with the subject suffixes.
-_REPORTING = (
-    "قال اضاف اكد اعلن صرح اوضح اشار ذكر ابلغ افاد نقل كشف طالب اعتبر نفى حذر شدد لفت تابع"
-    " زار التقى استقبل بحث ناقش وصف رفض قرر ابدى"
-)
-_SUBJECT_SUFFIXES = ("", "ت", "ا", "تا", "وا")
-REPORTING_VERBS = frozenset(
-    match_form(verb + suffix) for verb in _REPORTING.split() for suffix in _SUBJECT_SUFFIXES
-)
-
-
-def _trim_reporting_verbs(words: Sequence[str], first: int, end: int) -> int:
-    """Trailing reporting verbs are not part of a name (ريتني أبلغا -> ريتني)."""
-    while end > first and words[end - 1] in REPORTING_VERBS:
-        end -= 1
-    return end
-
-
-# Nouns that introduce a place's name (the village X, the district X).
-_PLACE_HEAD_WORDS = "حي احياء قريه قري بلده بلدات مدينه مدن مخيم محافظه بلدتي مدينتي قريتي"
-PLACE_HEADS = frozenset(_PLACE_HEAD_WORDS.split())
-
-
-def _cut_at_prepositional_phrase(
-    words: Sequence[str], first: int, end: int, knowledge: Knowledge
-) -> int:
-    """A model span stops before clitic + common noun (اللجاة بريف درعا، كلاس بجبل X).
-
-    ب/ل/ك/و/ف + a word that is mostly not a name in training text, the whole word never
-    inside a name there and not a known name word: a new phrase, not the name's next word.
-    """
-    lexicon = knowledge.lexicon
-    for i in range(first + 1, end):
-        word = words[i]
-        if word[0] not in CLITIC_LETTERS or len(word) <= _MIN_SURNAME:
-            continue
-        seen = lexicon.seen_word(word)
-        rest = word[1:]
-        common = lexicon.common_word(rest) or strip_article(rest) in _GENERIC_HEADS
-        if common and not (seen.per or seen.loc or seen.org) and not _known(word, knowledge):
-            return i
-    return end
-
-
-def _drop_construct_head(words: Sequence[str], first: int, end: int, knowledge: Knowledge) -> int:
-    """معارضي الأسد ("Assad's opponents") is a noun in construct with a surname, not a name.
-
-    A two-word model PER span whose second word is ال + a word of a known person's name,
-    and whose first word is neither a known name word nor ever part of a name in training
-    text, keeps the surname only (which then links to the known person). Without the ال
-    condition new given names before known surnames were cut too (5-fold CV -0.1).
-    """
-    if end - first != 2 or not words[end - 1].startswith(ARTICLE):
-        return first
-    lexicon = knowledge.lexicon
-    head = words[first]
-    seen = lexicon.seen_word(head)
-    if "PER" not in lexicon.name_word_type(strip_article(words[end - 1])):
-        return first
-    if _known(head, knowledge) or seen.per or seen.loc or seen.org:
-        return first
-    return end - 1
-
-
-def _model_mentions(words: Sequence[str], labels: list[str], knowledge: Knowledge) -> list[Mention]:
-    """CRF spans, cleaned of nisba words, generic nouns and clitics."""
-    gazetteer = knowledge.gazetteer
-    doc_words = set(words)
-    found: list[Mention] = []
-    for first, end, kind in bio_spans(labels):
-        first = _trim_nisba(words, first, end, gazetteer)
-        end = _trim_reporting_verbs(words, first, end)
-        end = _cut_at_prepositional_phrase(words, first, end, knowledge)
-        if kind == "PER":
-            first = _drop_construct_head(words, first, end, knowledge)
-        if first == end or _generic(words[first:end]):
-            continue
-        if first > 0 and strip_article(words[first - 1]) in PLACE_HEADS:
-            # قرية كلاس، حي جوبر الدمشقي: the head noun says what the name is, and a
-            # trailing nisba (الدمشقي) says where it is, outside the name.
-            kind = "LOC"
-            if end - first > 1 and _is_nisba(words[end - 1], gazetteer):
-                end -= 1
-        skip = _clitic_skip(words[first], knowledge, doc_words)
-        key = mention_key(words, first, end, skip)
-        found.append(Mention(first, end, skip, _entity_type(kind), key, None, "model"))
-    return found
-
-
-MODEL_SUPERSEDES_INNER_MATCH = True
-
-
-def _merge_sources(
-    words: Sequence[str], gazetteer: list[Mention], model: list[Mention], names: Gazetteer
-) -> list[Mention]:
-    """Gazetteer matches win, except a longer CRF span of another type around one.
-
-    ريال مدريد is a club, not the city inside it. A longer span of the same type (منظمة +
-    a known organisation) keeps the gazetteer match, with its canonical name and id. A
-    shorter CRF span of the same type inside a known name sets the bounds (see
-    :func:`_narrowed`).
-    """
-    kept = list(gazetteer)
-    for span in model:
-        inside = [g for g in kept if g.first < span.end and span.first < g.end]
-        if not inside:
-            kept.append(span)
-            continue
-        if len(inside) == 1 and _narrowed(inside[0], span, words, names):
-            kept = [g for g in kept if g is not inside[0]] + [_with_bounds(inside[0], span)]
-            continue
-        covers = all(span.first <= g.first and g.end <= span.end for g in inside)
-        longer = all(g.end - g.first < span.end - span.first for g in inside)
-        retyped = all(g.type != span.type for g in inside)  # same type: keep canonical, id
-        if MODEL_SUPERSEDES_INNER_MATCH and covers and longer and retyped:
-            kept = [g for g in kept if g not in inside] + [span]
-    return kept
-
-
-def _narrowed(match: Mention, span: Mention, words: Sequence[str], names: Gazetteer) -> bool:
-    """A CRF span of the known name's type strictly inside it.
-
-    The gazetteer lists full forms (قطاع غزة، حركة حماس، مكة المكرمة); news text, and the
-    corpus the CRF learnt from, leaves a descriptor or an epithet outside the name (غزة،
-    حماس، مكة). The CRF sees the gazetteer match as a feature and still cut it: its bounds
-    win, the gazetteer keeps the identity. Not when the shorter words name something
-    else (دمشق inside ريف دمشق, أفريقيا inside جنوب أفريقيا). 5-fold CV: +1.0 F1.
-    """
-    if not (
-        match.entry is not None
-        and match.type == span.type
-        and match.first <= span.first
-        and span.end <= match.end
-        and span.end - span.first < match.end - match.first
-    ):
-        return False
-    size = span.end - span.first
-    return not any(
-        m.first == 0 and m.end == size and m.entry is not match.entry
-        for m in names.find(words[span.first : span.end])
-    )
-
-
-def _with_bounds(match: Mention, span: Mention) -> Mention:
-    """The known name between the CRF's bounds; the key stays the name's (one key, one
-    canonical name per document)."""
-    return replace(match, first=span.first, end=span.end, skip=span.skip)
 
 
 def _entity_type(kind: str) -> EntityType:

@@ -25,15 +25,18 @@ from akhbar.tagger.features import (
     WINDOW,
     WORD_TEMPLATES,
     Knowledge,
+    Labels,
     WordInfo,
-    word_info,
+    word_facts,
 )
 from akhbar.tagger.viterbi import Decoder, Matrix
 
 _CACHE_LIMIT = 100_000  # distinct words (~3 kB each with 7 labels): bounded worker memory
 _WORD_OFFSETS = sorted({t.offset for t in WORD_TEMPLATES})
 _GAZ_OFFSETS = sorted({t.offset for t in GAZ_TEMPLATES})
-_BLOCKS = [_WORD_OFFSETS.index(t.offset) for t in WORD_TEMPLATES]  # template -> offset block
+_IDENTITY = [(t, _WORD_OFFSETS.index(t.offset)) for t in WORD_TEMPLATES if t.identity]
+_CLASS = [(t, _WORD_OFFSETS.index(t.offset)) for t in WORD_TEMPLATES if not t.identity]
+_CLASS_LIMIT = 20_000  # distinct class keys kept (a few thousand occur in practice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +80,8 @@ def _pair_keys(rows: dict[str, int]) -> tuple[dict[str, int], list[_PairKeys]]:
 class CompiledCrf:
     """State scores and best labels for one model; caches are per-instance, one thread."""
 
-    def __init__(self, weights: CrfWeights, o_bias: float = 0.0) -> None:
+    def __init__(self, weights: CrfWeights) -> None:
         self.labels = weights.labels
-        self.o_bias = o_bias
         size = len(self.labels)
         self._outside = self.labels.index("O")
         attrs = list(weights.state)
@@ -89,10 +91,13 @@ class CompiledCrf:
             for label, weight in weights.state[attr]:
                 self._attr[i, label] = weight
         self._pair_vocabulary, self._pairs = _pair_keys(self._attr_row)
-        self._gaz_row: dict[str, int] = {}
+        self._gaz_row: dict[Labels, int] = {}
         self._gaz = np.zeros((0, len(_GAZ_OFFSETS), size))
         self._decoder = Decoder(weights.transitions, self._outside)
         self._knowledge: Knowledge | None = None
+        # Per class key (see WordFacts.class_key): the vectors of the non-identity templates.
+        self._class_row: dict[tuple[object, ...], int] = {}
+        self._classes = np.zeros((256, len(_WORD_OFFSETS), size))
         self._reset()
 
     def _reset(self) -> None:
@@ -131,36 +136,68 @@ class CompiledCrf:
         return rows
 
     def _compile(self, words: list[str], knowledge: Knowledge) -> None:
-        """Per-offset vectors of new words: one gather and one scatter-add for all."""
+        """Per-offset vectors of new words: the class vectors (new classes compiled in one
+        scatter-add), plus one scatter-add of the identity templates' weights."""
         first = len(self._row) + 1
         while first + len(words) > len(self._words):
             self._words = np.concatenate([self._words, np.zeros_like(self._words)])
             self._pair_id = np.concatenate([self._pair_id, np.full_like(self._pair_id, -1)])
+        if len(self._class_row) + len(words) > _CLASS_LIMIT:
+            self._class_row.clear()  # bounded memory: start over (rows are reused from 0)
+            self._classes[:] = 0.0
         targets: list[int] = []
         attrs: list[int] = []
+        classes: list[int] = []
+        class_targets: list[int] = []
+        class_attrs: list[int] = []
         get = self._attr_row.get
+        lexicon = knowledge.lexicon
+        blocks = len(_WORD_OFFSETS)
         for k, word in enumerate(words):
-            base = (first + k) * len(_WORD_OFFSETS)
-            strings = word_info(word, knowledge.lexicon).strings
-            for string, block in zip(strings, _BLOCKS, strict=True):
-                row = get(string)
-                if row is not None:
+            base = (first + k) * blocks
+            facts = word_facts(word, lexicon)
+            key = facts.class_key()
+            row = self._class_row.get(key)
+            if row is None:
+                row = self._new_class(key)
+                for template, block in _CLASS:
+                    attr = get(template.prefix + template.value(facts))
+                    if attr is not None:
+                        class_targets.append(row * blocks + block)
+                        class_attrs.append(attr)
+            classes.append(row)
+            for template, block in _IDENTITY:
+                attr = get(template.prefix + template.value(facts))
+                if attr is not None:
                     targets.append(base + block)
-                    attrs.append(row)
+                    attrs.append(attr)
             self._row[word] = first + k
+        if class_targets:
+            flat_classes = self._classes.reshape(-1, len(self.labels))
+            np.add.at(flat_classes, class_targets, self._attr[class_attrs])
+        self._words[first : first + len(words)] = self._classes[classes]
         flat = self._words.reshape(-1, len(self.labels))
         np.add.at(flat, targets, self._attr[attrs])
         ids = self._pair_vocabulary
         self._pair_id[first : first + len(words)] = [ids.get(w, -1) for w in words]
 
-    def _gaz_rows(self, labels: Sequence[str]) -> list[int]:
+    def _new_class(self, key: tuple[object, ...]) -> int:
+        """A zeroed row for a new class key."""
+        row = self._class_row[key] = len(self._class_row)
+        if row == len(self._classes):
+            self._classes = np.concatenate([self._classes, np.zeros_like(self._classes)])
+        return row
+
+    def _gaz_rows(self, labels: Sequence[Labels]) -> list[int]:
         """Rows of the gazetteer labels' vectors (one per label offset), compiling new ones."""
         get = self._gaz_row.get
         rows = [get(label, -1) for label in labels]
         if -1 in rows:
             for label in set(labels) - self._gaz_row.keys():
                 vectors = [
-                    self._vector([t.prefix + label for t in GAZ_TEMPLATES if t.offset == offset])
+                    self._vector(
+                        [t.prefix + label[t.channel] for t in GAZ_TEMPLATES if t.offset == offset]
+                    )
                     for offset in _GAZ_OFFSETS
                 ]
                 self._gaz_row[label] = len(self._gaz)
@@ -184,7 +221,7 @@ class CompiledCrf:
                 scores[hit] += self._attr[table.rows[where[hit]]]
 
     def state_scores(
-        self, words: Sequence[str], gaz_labels: Sequence[str], knowledge: Knowledge
+        self, words: Sequence[str], gaz_labels: Sequence[Labels], knowledge: Knowledge
     ) -> Matrix:
         """``(tokens, labels)`` state scores, as crfsuite computes them from the strings."""
         size = len(words)
@@ -210,9 +247,6 @@ class CompiledCrf:
         return scores
 
     def decode(self, scores: Matrix) -> list[str]:
-        """Best labels; ``o_bias`` is taken off every O score first (0 keeps crfsuite's)."""
-        if self.o_bias:
-            scores = scores.copy()
-            scores[:, self._outside] -= self.o_bias
+        """Best labels (crfsuite's)."""
         labels = self.labels
         return [labels[i] for i in self._decoder.best_path(scores)]

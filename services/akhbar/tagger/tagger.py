@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 
 from akhbar.core.normalize import match_with_offsets
 from akhbar.tagger.entity import Entity, EntityType
 from akhbar.tagger.features import Knowledge
 from akhbar.tagger.gazetteer import name_key
+from akhbar.tagger.knowledge import Place
 from akhbar.tagger.mention import Mention
 from akhbar.tagger.model import CrfModel
-from akhbar.tagger.pipeline import find_mentions
+from akhbar.tagger.pipeline import RULES, Rule, find_mentions
 from akhbar.tagger.tokens import ARTICLE, DisplayTokens, display_tokens
 
 _TATWEEL = "\u0640"
@@ -52,9 +54,12 @@ def light_form(surface: str) -> str:
 class Tagger:
     """Gazetteer + CRF + in-document propagation over one text at a time."""
 
-    def __init__(self, knowledge: Knowledge, model: CrfModel) -> None:
+    def __init__(
+        self, knowledge: Knowledge, model: CrfModel, rules: Sequence[Rule] = RULES
+    ) -> None:
         self.knowledge = knowledge
         self.model = model
+        self.rules = tuple(rules)
         self._lock = threading.Lock()  # a crfsuite tagger must not run in two threads
 
     @classmethod
@@ -66,9 +71,8 @@ class Tagger:
         """Entities in ``display_text``, in order, with ``display[start:end] == text``."""
         tokens = display_tokens(display_text)
         with self._lock:
-            mentions = find_mentions(tokens.words, self.knowledge, self.model)
+            mentions = find_mentions(tokens.words, self.knowledge, self.model, self.rules)
         spans = [self._display_span(display_text, tokens, m) for m in mentions]
-        mentions, spans = _without_indefinites(display_text, mentions, spans)
         by_key: dict[tuple[str, ...], str] = {}
         for mention, (start, end) in zip(mentions, spans, strict=True):
             if mention.origin is None:
@@ -80,6 +84,10 @@ class Tagger:
                 mention, surface
             )
             qid = mention.entry.qid if mention.entry else None
+            if mention.entry is None and mention.type == "LOC":
+                place = self._place(mention.origin or mention.key)
+                if place is not None:
+                    canonical, qid = place.spelling, f"geonames:{place.geonames_id}"
             entities.append(
                 Entity(mention.type, surface, start, end, canonical, qid, mention.source)
             )
@@ -111,6 +119,11 @@ class Tagger:
         in_body = [e.shifted(-body_start) for e in entities if e.start >= body_start]
         return in_title, in_body
 
+    def _place(self, key: tuple[str, ...]) -> Place | None:
+        """A model place whose name GeoNames gives one place without doubt."""
+        world = self.knowledge.lexicon.world
+        return world.certain_place(" ".join(key), known_place=True)
+
     @staticmethod
     def _display_span(display: str, tokens: DisplayTokens, mention: Mention) -> tuple[int, int]:
         start = tokens.start(mention.first)
@@ -127,35 +140,6 @@ class Tagger:
         if mention.key[0].startswith(ARTICLE) and not light.startswith(("ال", "أل", "إل")):
             return ARTICLE + light  # لل + X: the name is الX
         return light
-
-
-_TANWEEN_FATH = "\u064b"
-
-
-def _indefinite(surface: str) -> bool:
-    """Ends in tanween fath (ميدانياً، أيضاً): an indefinite accusative, an adverb or a
-    common noun, not a name; the match form has lost the mark, the display has not."""
-    last = surface.replace(_TATWEEL, "").rstrip("ا")
-    return last.endswith(_TANWEEN_FATH)
-
-
-def _without_indefinites(
-    display: str, mentions: list[Mention], spans: list[tuple[int, int]]
-) -> tuple[list[Mention], list[tuple[int, int]]]:
-    """Drop model guesses written with tanween fath, and their propagated copies."""
-    bad = {
-        m.key
-        for m, (start, end) in zip(mentions, spans, strict=True)
-        if m.entry is None and _indefinite(display[start:end])
-    }
-    if not bad:
-        return mentions, spans
-    kept = [
-        (m, span)
-        for m, span in zip(mentions, spans, strict=True)
-        if m.entry is not None or (m.key not in bad and m.origin not in bad)
-    ]
-    return [m for m, _ in kept], [span for _, span in kept]
 
 
 _LOCK = threading.Lock()

@@ -1,6 +1,7 @@
-"""Build ``data/gazetteer.tsv`` from offline sources: CLDR (babel), pycountry, curated.tsv.
+"""Build ``data/gazetteer.tsv`` from offline sources: CLDR (babel), pycountry, curated.tsv;
+GeoNames ids (``data/places.tsv``) for the places that have no Wikidata id.
 
-Run by hand: ``.venv/bin/python -m akhbar.tagger.build_gazetteer``. Countries come from
+Run by hand: ``.venv/bin/python -m akhbar.tagger.training.build_gazetteer``. Countries come from
 CLDR territory names (short, common forms as canonical) plus pycountry's official Arabic
 names as variants (diacritics stripped); cities from CLDR exemplar cities, filtered for
 short or common words; ``data/curated.tsv`` (hand-made) wins on any clash. Nothing here
@@ -19,8 +20,9 @@ import pycountry
 from babel import Locale
 
 from akhbar.core.normalize import match_form
-from akhbar.tagger.country_ids import AMBIGUOUS_COUNTRY_NAMES, COUNTRY_NAMES, COUNTRY_QIDS
 from akhbar.tagger.gazetteer import DATA_DIR, FIELDS, GAZETTEER_PATH, name_key
+from akhbar.tagger.knowledge import World, load_world
+from akhbar.tagger.training.country_ids import AMBIGUOUS_COUNTRY_NAMES, COUNTRY_NAMES, COUNTRY_QIDS
 
 CURATED_PATH = DATA_DIR / "curated.tsv"
 Row = dict[str, str]
@@ -128,8 +130,26 @@ def write(rows: list[Row], path: Path = GAZETTEER_PATH) -> None:
         writer.writerows(rows)
 
 
+def with_place_ids(rows: list[Row], world: World) -> list[Row]:
+    """Place rows without a Wikidata id get the GeoNames id of a name where it is certain."""
+    out: list[Row] = []
+    for row in rows:
+        if row["type"] == "LOC" and not row["qid"]:
+            names = [row["canonical"], *filter(None, row["variants"].split("|"))]
+            places = [world.certain_place(" ".join(name_key(n)), known_place=True) for n in names]
+            found = {p.geonames_id for p in places if p is not None}
+            if len(found) == 1:
+                row = {**row, "qid": f"geonames:{found.pop()}"}
+        out.append(row)
+    return out
+
+
 def main() -> None:
+    world = load_world()
+    # GeoNames names are not a layer of their own (as entries they cost LOC precision on
+    # dev: 0.854 -> 0.844 F1, all +0.000); they give ids, and the CRF a place feature.
     rows = merge([city_rows(), country_rows(), curated_rows()])
+    rows = with_place_ids(rows, world)
     write(rows)
     print(f"wrote {len(rows)} entries to {GAZETTEER_PATH}", file=sys.stderr)
 

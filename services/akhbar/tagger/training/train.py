@@ -1,9 +1,10 @@
 """Train the shipped CRF on the ANERcorp train split.
 
-Run by hand: ``.venv/bin/python -m akhbar.tagger.train``. The model lands in
+Run by hand: ``.venv/bin/python -m akhbar.tagger.training.train``. The model lands in
 ``data/crf.model`` and the corpus label counts it reads as features in
 ``data/word_stats.tsv``; ``data/NOTICE`` carries the corpus attribution and licence
-(CC BY-SA 4.0) that ship with both.
+(CC BY-SA 4.0) that ship with both. Deterministic: crfsuite's L-BFGS has no randomness,
+so the same corpus, templates and knowledge files give the same model file.
 """
 
 from __future__ import annotations
@@ -11,15 +12,53 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from akhbar.tagger.anercorp import ANERCORP_TRAIN, Sentence, read_sentences
+import pycrfsuite
+
 from akhbar.tagger.features import Knowledge
 from akhbar.tagger.lexicon import CORPUS_STATS_PATH, EMPTY_STATS, CorpusStats
-from akhbar.tagger.model import DEFAULT_PARAMS, MODEL_PATH, CrfParams, train_model
+from akhbar.tagger.model import MODEL_PATH
+from akhbar.tagger.training.anercorp import ANERCORP_TRAIN, Sentence, read_sentences
 
 JACKKNIFE_PARTS = 5
+CONTEXT_SENTENCES = 20  # an article-sized block: the topic features read it
+
+
+@dataclass(frozen=True, slots=True)
+class CrfParams:
+    """Training settings; L1 (c1) keeps the shipped model small, L2 (c2) smooths it."""
+
+    c1: float = 0.01
+    c2: float = 1.0
+    max_iterations: int = 200
+    min_freq: int = 2
+
+
+DEFAULT_PARAMS = CrfParams()
+
+
+def train_model(
+    examples: Iterable[tuple[list[list[str]], Sequence[str]]],
+    path: Path,
+    params: CrfParams = DEFAULT_PARAMS,
+) -> None:
+    """Fit a CRF on ``(features, labels)`` sequences and write it to ``path``."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for features, labels in examples:
+        trainer.append(features, list(labels))
+    trainer.set_params(
+        {
+            "c1": params.c1,
+            "c2": params.c2,
+            "max_iterations": params.max_iterations,
+            "feature.possible_transitions": True,
+            "feature.minfreq": params.min_freq,
+        }
+    )
+    trainer.train(str(path))
 
 
 def corpus_stats(sentences: Sequence[Sentence]) -> CorpusStats:
@@ -43,12 +82,27 @@ def examples(
     ``counts=False`` trains without them (every word reads as unseen).
     """
     size = len(sentences)
+    topics = context_topics(sentences, knowledge)
     for part in range(JACKKNIFE_PARTS):
         lo, hi = part * size // JACKKNIFE_PARTS, (part + 1) * size // JACKKNIFE_PARTS
         stats = corpus_stats([*sentences[:lo], *sentences[hi:]]) if counts else EMPTY_STATS
         part_knowledge = with_counts(knowledge, stats)
-        for sentence in sentences[lo:hi]:
-            yield part_knowledge.features(sentence.words)[1], sentence.labels
+        for i in range(lo, hi):
+            features = part_knowledge.features(sentences[i].words, topics[i])[1]
+            yield features, sentences[i].labels
+
+
+def context_topics(sentences: Sequence[Sentence], knowledge: Knowledge) -> list[list[str]]:
+    """Each sentence's topic labels, read over its block of consecutive sentences."""
+    out: list[list[str]] = []
+    for first in range(0, len(sentences), CONTEXT_SENTENCES):
+        block = sentences[first : first + CONTEXT_SENTENCES]
+        labels = knowledge.lexicon.world.topic_labels([w for s in block for w in s.words])
+        at = 0
+        for sentence in block:
+            out.append(labels[at : at + len(sentence.words)])
+            at += len(sentence.words)
+    return out
 
 
 def fit(

@@ -12,20 +12,30 @@ from pathlib import Path
 
 from akhbar.core.errors import DataFileMissing
 from akhbar.core.normalize import match_form
+from akhbar.tagger.bio import bio_spans
+
+__all__ = ["ANERCORP_TRAIN", "Sentence", "bio_spans", "map_label", "read_sentences"]
 
 # The training split ships in the repository (data/anercorp/, CC BY-SA 4.0, see its NOTICE);
 # an installed wheel has no such folder, so training and evaluation take --corpus.
-REPO_DATA = Path(__file__).resolve().parents[3] / "data"
+REPO_DATA = Path(__file__).resolve().parents[4] / "data"
 ANERCORP_TRAIN = REPO_DATA / "anercorp" / "ANERCorp_CamelLab_train.txt"
 _TYPE_MAP = {"PERS": "PER", "LOC": "LOC", "ORG": "ORG"}
 
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """Match-form words and their BIO labels over PER/LOC/ORG."""
+    """Match-form words and their BIO labels over PER/LOC/ORG; ``raw`` is the corpus text
+    of each token (what the public API is fed when scoring through it)."""
 
     words: tuple[str, ...]
     labels: tuple[str, ...]
+    raw: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> tuple[str, ...]:
+        """The corpus tokens (the match-form words for a sentence built without them)."""
+        return self.raw or self.words
 
 
 def map_label(tag: str) -> str:
@@ -50,31 +60,17 @@ def read_sentences(path: Path = ANERCORP_TRAIN) -> list[Sentence]:
     sentences: list[Sentence] = []
     words: list[str] = []
     labels: list[str] = []
+    raw: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) < 2:
             if words:
-                sentences.append(Sentence(tuple(words), tuple(labels)))
-                words, labels = [], []
+                sentences.append(Sentence(tuple(words), tuple(labels), tuple(raw)))
+                words, labels, raw = [], [], []
             continue
+        raw.append(parts[0])
         words.append(_word(parts[0]))
         labels.append(map_label(parts[-1]))
     if words:
-        sentences.append(Sentence(tuple(words), tuple(labels)))
+        sentences.append(Sentence(tuple(words), tuple(labels), tuple(raw)))
     return sentences
-
-
-def bio_spans(labels: tuple[str, ...] | list[str]) -> list[tuple[int, int, str]]:
-    """``(first, end, type)`` token spans from BIO labels; a stray I- starts a span."""
-    spans: list[tuple[int, int, str]] = []
-    start, kind = -1, ""
-    for i, label in enumerate([*labels, "O"]):
-        inside = label.startswith("I-") and label[2:] == kind and start >= 0
-        if inside:
-            continue
-        if start >= 0:
-            spans.append((start, i, kind))
-            start, kind = -1, ""
-        if label != "O":
-            start, kind = i, label[2:]
-    return spans
