@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import orjson
 
@@ -100,11 +101,43 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
     from akhbar.client import push
     from akhbar.inputs import payloads
 
+    skipped = _Skipped()
     with tqdm(unit=" articles", desc="push", disable=not sys.stderr.isatty()) as bar:
-        sent = asyncio.run(push(settings, payloads(args.paths, source=args.source),
+        sent = asyncio.run(push(settings, payloads(args.paths, source=args.source,
+                                                   on_skip=skipped.add),
                                 progress=bar.update))
-    print(f"sent {sent} articles to {settings.topic('raw')}")
+    skipped.report(found=sent, paths=args.paths)
+    print(f"sent {_articles(sent)} to {settings.topic('raw')}")
     return 0
+
+
+def _articles(count: int) -> str:
+    return f"{count} article" if count == 1 else f"{count} articles"
+
+
+class _Skipped:
+    """Files of a folder that are not articles, reported once on stderr."""
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+
+    def add(self, path: Path) -> None:
+        self.paths.append(path)
+
+    def report(self, *, found: int, paths: Sequence[str]) -> None:
+        from akhbar.core.errors import InputNotFound
+        from akhbar.inputs import READABLE
+
+        if self.paths:
+            suffixes = sorted({p.suffix.lower() or "(none)" for p in self.paths})
+            names = ", ".join(str(p) for p in self.paths[:5])
+            more = f" and {len(self.paths) - 5} more" if len(self.paths) > 5 else ""
+            print(f"akhbar: skipped {len(self.paths)} file{'s' if len(self.paths) != 1 else ''}"
+                  f" with unsupported extensions ({', '.join(suffixes)}): {names}{more}",
+                  file=sys.stderr)
+        if not found and self.paths:
+            raise InputNotFound(f"no articles found in {' '.join(paths)} (readable: "
+                                f"{' '.join(sorted(READABLE))})")
 
 
 async def _tail(args: argparse.Namespace, settings: Settings) -> int:
@@ -125,12 +158,15 @@ def _process(args: argparse.Namespace, settings: Settings) -> int:
     pipeline = BatchPipeline(settings)
     out = sys.stdout.buffer
     counts: dict[str, int] = {}
-    for record in pipeline.process(payloads(args.paths, source=args.source)):
+    skipped = _Skipped()
+    for record in pipeline.process(payloads(args.paths, source=args.source,
+                                            on_skip=skipped.add)):
         kind = record["dedup"]["status"] if "dedup" in record else "rejected"
         counts[kind] = counts.get(kind, 0) + 1
         out.write(orjson.dumps(record) + b"\n")
+    skipped.report(found=sum(counts.values()), paths=args.paths)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    print(f"processed {sum(counts.values())} articles: {summary}", file=sys.stderr)
+    print(f"processed {_articles(sum(counts.values()))}: {summary}", file=sys.stderr)
     return 0
 
 
