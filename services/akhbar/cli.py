@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from akhbar.core.errors import AkhbarError
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
     parser.add_argument("--version", action="version", version=f"akhbar {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an error, print the traceback and the Kafka client's logs")
     sub = parser.add_subparsers(dest="command", required=True)
 
     topics = sub.add_parser("topics", help="manage the pipeline's topics")
@@ -49,11 +53,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. An :class:`AkhbarError` is one line on stderr and exit status 2;
+    ``--debug`` (or ``AKHBAR_LOG_LEVEL=DEBUG``) adds its traceback and the client logs."""
     args = _parser().parse_args(argv)
+    debug = bool(args.debug)
     try:
         settings = Settings.from_env()
+        debug = debug or settings.log_level.upper() == "DEBUG"
+        if args.command != "worker":  # a worker configures its own (JSON) logging
+            logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                                format="%(levelname)s %(name)s: %(message)s")
         return _dispatch(args, settings)
-    except (AkhbarError, FileNotFoundError, LookupError) as exc:
+    except AkhbarError as exc:
+        if debug:
+            traceback.print_exc()
         print(f"akhbar: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -62,10 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "worker":
-        from akhbar.kafka.topics import ensure_topics
+        from akhbar.client import create_topics
         from akhbar.workers.runtime import run
 
-        asyncio.run(ensure_topics(settings))
+        asyncio.run(create_topics(settings))
         run(settings, args.stage)
         return 0
     if args.command == "topics":
@@ -86,11 +99,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def _topics(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
-    from akhbar.kafka.topics import ensure_topics
+    from akhbar.client import create_topics
 
     if args.partitions:
         settings = replace(settings, partitions=args.partitions)
-    created = asyncio.run(ensure_topics(settings))
+    created = asyncio.run(create_topics(settings))
     print(f"created {len(created)} topics: {', '.join(created) or '(all existed)'}")
     return 0
 
@@ -99,8 +112,9 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from akhbar.client import push
-    from akhbar.inputs import payloads
+    from akhbar.inputs import check_paths, payloads
 
+    check_paths(args.paths)
     skipped = _Skipped()
     with tqdm(unit=" articles", desc="push", disable=not sys.stderr.isatty()) as bar:
         sent = asyncio.run(push(settings, payloads(args.paths, source=args.source,

@@ -1,18 +1,150 @@
-"""Python API of the clients: push raw articles, tail the enriched stream (aiokafka)."""
+"""Python API of the clients: push raw articles, tail a topic, create topics (aiokafka).
+
+Every failure of the Kafka client leaves this module as an :class:`AkhbarError`:
+:class:`BrokerUnreachable` (within ``AKHBAR_CONNECT_TIMEOUT_SECONDS``),
+:class:`AuthenticationFailed` (SASL or TLS refused), :class:`TopicMissing`, or
+:class:`KafkaUnavailable` for any other broker error, so callers catch one base class.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from typing import Any
+import logging
+import ssl
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, Protocol
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import errors as kafka_errors
+from aiokafka.admin import AIOKafkaAdminClient
 
 from akhbar.config import Settings, TopicRole
+from akhbar.core.errors import (
+    AkhbarError,
+    AuthenticationFailed,
+    BrokerUnreachable,
+    KafkaUnavailable,
+    RecordTooLarge,
+    TopicMissing,
+)
 from akhbar.kafka.connection import aiokafka_options
 
 Progress = Callable[[int], None]
+
+_SASL_ERRORS = (kafka_errors.SaslAuthenticationFailed, kafka_errors.AuthenticationFailedError,
+                kafka_errors.AuthenticationMethodNotSupported,
+                kafka_errors.UnsupportedSaslMechanismError, kafka_errors.IllegalSaslStateError)
+_ACCESS_ERRORS = (kafka_errors.TopicAuthorizationFailedError,
+                  kafka_errors.GroupAuthorizationFailedError,
+                  kafka_errors.ClusterAuthorizationFailedError)
+
+
+class _Startable(Protocol):
+    async def start(self) -> None: ...
+
+
+class _ConnectErrors(logging.Handler):
+    """aiokafka logs why each bootstrap server failed, then raises a bare "Unable to
+    bootstrap": keep those causes (SASL refused, TLS handshake) to say which it was."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.causes: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        self.causes.extend(a for a in args if isinstance(a, BaseException))
+
+
+@contextmanager
+def _connect_log(*, quiet: bool) -> Iterator[_ConnectErrors]:
+    """Collect the causes aiokafka logs; while connecting, instead of printing them."""
+    logger = logging.getLogger("aiokafka")
+    seen = _ConnectErrors()
+    quiet = quiet and not logging.getLogger().isEnabledFor(logging.DEBUG)  # --debug shows
+    propagate = logger.propagate
+    logger.addHandler(seen)
+    if quiet:
+        logger.propagate = False
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(seen)
+        logger.propagate = propagate
+
+
+def translate(settings: Settings, exc: BaseException,
+              causes: Sequence[BaseException] = ()) -> AkhbarError:
+    """The AkhbarError a user should see for a Kafka client failure."""
+    if isinstance(exc, AkhbarError):
+        return exc
+    servers = settings.bootstrap_servers
+    for cause in (exc, *causes):
+        if isinstance(cause, _SASL_ERRORS):
+            return AuthenticationFailed(
+                f"SASL authentication at {servers} failed ({type(cause).__name__}); check "
+                f"AKHBAR_SECURITY_PROTOCOL ({settings.security_protocol}) and AKHBAR_SASL_*")
+        if isinstance(cause, ssl.SSLError) or (
+            "SSL" in settings.security_protocol and isinstance(cause, ConnectionResetError)
+        ):
+            detail = getattr(cause, "reason", None) or type(cause).__name__
+            return AuthenticationFailed(
+                f"TLS handshake with {servers} failed ({detail}); check "
+                "AKHBAR_SECURITY_PROTOCOL and AKHBAR_SSL_CAFILE/_CERTFILE/_KEYFILE")
+        if isinstance(cause, _ACCESS_ERRORS):
+            return AuthenticationFailed(f"the broker at {servers} refused access: {cause}")
+    if isinstance(exc, kafka_errors.MessageSizeTooLargeError):
+        return RecordTooLarge(f"the broker refused a record as too large: {exc}")
+    if isinstance(exc, kafka_errors.UnknownTopicOrPartitionError):
+        return TopicMissing(f"a topic does not exist at {servers} (run `akhbar topics create`)")
+    if isinstance(exc, (kafka_errors.KafkaConnectionError, kafka_errors.NodeNotReadyError,
+                        kafka_errors.KafkaTimeoutError, kafka_errors.RequestTimedOutError,
+                        TimeoutError, OSError)):
+        if isinstance(exc, TimeoutError) and not causes:
+            why = f" within {settings.connect_timeout_seconds:g}s (AKHBAR_CONNECT_TIMEOUT_SECONDS)"
+        else:
+            why = next((f" ({c})" for c in reversed(causes) if str(c)), f" ({exc})")
+        return BrokerUnreachable(f"no Kafka broker answered at {servers}{why}; "
+                                 "check AKHBAR_BOOTSTRAP_SERVERS")
+    return KafkaUnavailable(f"Kafka at {servers}: {type(exc).__name__}: {exc}")
+
+
+async def start(settings: Settings, client: _Startable) -> None:
+    """Start an aiokafka client within the connect timeout, or stop it and raise the
+    translated error (a client left unstopped prints "Unclosed AIOKafkaProducer")."""
+    with _connect_log(quiet=True) as seen:
+        try:
+            await asyncio.wait_for(client.start(), settings.connect_timeout_seconds)
+        except (kafka_errors.KafkaError, OSError, TimeoutError) as exc:
+            await _stop(client)
+            raise translate(settings, exc, seen.causes) from exc
+
+
+async def _stop(client: Any) -> None:
+    await (client.close() if isinstance(client, AIOKafkaAdminClient) else client.stop())
+
+
+@asynccontextmanager
+async def kafka_errors_as_akhbar(settings: Settings) -> AsyncIterator[None]:
+    """Turn a Kafka client error raised inside the block into an :class:`AkhbarError`."""
+    with _connect_log(quiet=False) as seen:
+        try:
+            yield
+        except (kafka_errors.KafkaError, OSError, TimeoutError) as exc:
+            raise translate(settings, exc, seen.causes) from exc
+
+
+async def create_topics(settings: Settings) -> list[str]:
+    """``ensure_topics`` with readable errors and a bound on the time to reach the broker."""
+    from akhbar.kafka.topics import ensure_topics
+
+    probe = AIOKafkaAdminClient(**aiokafka_options(settings))
+    await start(settings, probe)  # ensure_topics's own client waits 30 s per attempt
+    await probe.close()
+    async with kafka_errors_as_akhbar(settings):
+        return await ensure_topics(settings)
 
 
 def _key_of(payload: bytes) -> bytes | None:
@@ -31,16 +163,18 @@ async def push(settings: Settings, payloads: Iterable[bytes], *,
     producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all", linger_ms=5,
                                 max_request_size=settings.max_record_bytes + 65536,
                                 enable_idempotence=True)
-    await producer.start()
+    await start(settings, producer)
     topic = settings.topic(role)
     sent = 0
     pending: list[asyncio.Future[Any]] = []
     try:
-        for payload in payloads:
-            pending.append(await producer.send(topic, payload, key=_key_of(payload)))
-            if len(pending) >= 1000:
-                sent += await _settle(pending, progress)
-        sent += await _settle(pending, progress)
+        async with kafka_errors_as_akhbar(settings):
+            await _require_topics(producer.client, [topic])
+            for payload in payloads:
+                pending.append(await producer.send(topic, payload, key=_key_of(payload)))
+                if len(pending) >= 1000:
+                    sent += await _settle(pending, progress)
+            sent += await _settle(pending, progress)
     finally:
         await producer.stop()
     return sent
@@ -65,22 +199,24 @@ async def tail(settings: Settings, *, roles: Sequence[TopicRole] = ("enriched",)
     """
     consumer = AIOKafkaConsumer(**aiokafka_options(settings), enable_auto_commit=False,
                                 group_id=None)
-    await consumer.start()
+    await start(settings, consumer)
     try:
-        tps = await _all_partitions(consumer, [settings.topic(role) for role in roles])
+        tps = await _all_partitions(settings, consumer, [settings.topic(r) for r in roles])
         consumer.assign(tps)
-        if from_beginning:
-            await consumer.seek_to_beginning(*tps)
-        else:
-            await consumer.seek_to_end(*tps)
-        for tp in tps:  # resolve the positions now, so "from the end" means before we return
-            await consumer.position(tp)
+        async with kafka_errors_as_akhbar(settings):
+            if from_beginning:
+                await consumer.seek_to_beginning(*tps)
+            else:
+                await consumer.seek_to_end(*tps)
+            for tp in tps:  # resolve the positions now: "from the end" means before we return
+                await consumer.position(tp)
         if ready is not None:
             ready.set()
         seen = 0
         idle_left = idle_timeout
         while max_records is None or seen < max_records:
-            batch = await consumer.getmany(timeout_ms=500, max_records=500)
+            async with kafka_errors_as_akhbar(settings):
+                batch = await consumer.getmany(timeout_ms=500, max_records=500)
             if not batch:
                 if idle_left is not None:
                     idle_left -= 0.5
@@ -98,16 +234,24 @@ async def tail(settings: Settings, *, roles: Sequence[TopicRole] = ("enriched",)
         await consumer.stop()
 
 
-async def _all_partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> list[TopicPartition]:
+async def _all_partitions(settings: Settings, consumer: AIOKafkaConsumer,
+                          topics: list[str]) -> list[TopicPartition]:
     # aiokafka has no public call for "partitions of a topic we do not subscribe to"
-    cluster = await consumer._client.fetch_all_metadata()
-    tps: list[TopicPartition] = []
-    for topic in topics:
-        partitions = cluster.partitions_for_topic(topic)
-        if not partitions:
-            raise LookupError(f"topic {topic} does not exist (run `akhbar topics create`)")
-        tps.extend(TopicPartition(topic, p) for p in sorted(partitions))
-    return tps
+    async with kafka_errors_as_akhbar(settings):
+        cluster = await _require_topics(consumer._client, topics)
+    return [TopicPartition(topic, p) for topic in topics
+            for p in sorted(cluster.partitions_for_topic(topic) or ())]
+
+
+async def _require_topics(client: Any, topics: list[str]) -> Any:
+    """Cluster metadata, or :class:`TopicMissing` at once (a send to a missing topic would
+    wait 40 s for metadata, then fail with a bare UnknownTopicOrPartitionError)."""
+    cluster = await client.fetch_all_metadata()
+    missing = [topic for topic in topics if not cluster.partitions_for_topic(topic)]
+    if missing:
+        raise TopicMissing(f"topic {', '.join(missing)} does not exist "
+                           "(run `akhbar topics create`, or check AKHBAR_TOPIC_PREFIX)")
+    return cluster
 
 
 def as_json(message: Any) -> dict[str, Any]:

@@ -56,6 +56,9 @@ class Settings:
     # speed, but in the pipeline at 40 articles/s it tripled p50 latency (22 -> 76 ms) for
     # no CPU gain (docs/benchmarks.md): 0 by default, raise it for bulk backfills.
     producer_linger_ms: int = 0
+    # AKHBAR_CONNECT_TIMEOUT_SECONDS: how long a client command (push, tail, lag, topics)
+    # waits for the first broker answer before it says the broker is unreachable.
+    connect_timeout_seconds: float = 15.0
     security_protocol: SecurityProtocol = "PLAINTEXT"  # AKHBAR_SECURITY_PROTOCOL
     sasl_mechanism: SaslMechanism | None = None  # AKHBAR_SASL_MECHANISM
     sasl_username: str | None = None  # AKHBAR_SASL_USERNAME
@@ -98,6 +101,8 @@ class Settings:
             raise ConfigError("partitions and replication factor must be >= 1")
         if not 0 <= self.producer_linger_ms <= 1000:
             raise ConfigError("AKHBAR_PRODUCER_LINGER_MS must be in [0, 1000]")
+        if self.connect_timeout_seconds <= 0:
+            raise ConfigError("AKHBAR_CONNECT_TIMEOUT_SECONDS must be > 0")
         if not 0.0 < self.dedup_threshold <= 1.0:
             raise ConfigError("AKHBAR_DEDUP_THRESHOLD must be in (0, 1]")
         for name, kind in _field_types().items():  # also for values set in code (replace())
@@ -137,7 +142,7 @@ def _convert(var: str, kind: Any, raw: str) -> object:
     if get_origin(kind) in (Union, UnionType):
         options = [arg for arg in get_args(kind) if arg is not type(None)]
         if len(options) != 1:
-            raise TypeError(f"{var}: unsupported annotation {kind!r}")
+            raise ConfigError(f"{var}: unsupported annotation {kind!r}")
         return None if raw == "" else _convert(var, options[0], raw)
     if get_origin(kind) is Literal:
         return raw  # validate() checks it against the choices, for env and code alike
@@ -153,7 +158,7 @@ def _convert(var: str, kind: Any, raw: str) -> object:
             raise ConfigError(f"{var}: not a number: {raw!r}") from exc
     if kind in (str, Path, Secret):
         return kind(raw)
-    raise TypeError(f"{var}: unsupported annotation {kind!r}")
+    raise ConfigError(f"{var}: unsupported annotation {kind!r}")
 
 
 _BOOLS = {"1": True, "true": True, "yes": True, "on": True,

@@ -20,10 +20,10 @@ from typing import Any
 
 import orjson
 
-from akhbar.client import as_json, push, tail
+from akhbar.client import as_json, create_topics, push, tail
 from akhbar.config import STAGES, Settings
+from akhbar.core.errors import BrokerUnreachable, InputNotFound, WorkerFailed
 from akhbar.inputs import payloads
-from akhbar.kafka.topics import ensure_topics
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SAMPLES = REPO.parent / "shared" / "samples"
@@ -32,9 +32,9 @@ DEFAULT_SAMPLES = REPO.parent / "shared" / "samples"
 def run_demo(settings: Settings, folder: str | None) -> int:
     source = Path(folder) if folder else DEFAULT_SAMPLES
     if not source.exists():
-        raise FileNotFoundError(f"no such folder: {source}")
+        raise InputNotFound(f"no such folder: {source}")
     settings = _with_broker(settings)
-    asyncio.run(ensure_topics(settings))
+    asyncio.run(create_topics(settings))
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "AKHBAR_BOOTSTRAP_SERVERS": settings.bootstrap_servers}
@@ -60,8 +60,13 @@ def _with_broker(settings: Settings) -> Settings:
     if os.environ.get("AKHBAR_BOOTSTRAP_SERVERS"):
         return settings
     script = str(REPO / "scripts" / "kafka-local")
-    subprocess.run([script, "start"], check=True)
-    address = subprocess.run([script, "bootstrap"], check=True, capture_output=True, text=True)
+    try:
+        subprocess.run([script, "start"], check=True)
+        address = subprocess.run([script, "bootstrap"], check=True, capture_output=True,
+                                 text=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise BrokerUnreachable(f"could not start the local broker ({exc}); its output is "
+                                "above, or set AKHBAR_BOOTSTRAP_SERVERS") from exc
     return replace(settings, bootstrap_servers=address.stdout.strip())
 
 
@@ -79,7 +84,7 @@ def _wait_ready(settings: Settings, procs: dict[str, subprocess.Popen[bytes]], l
         for stage in sorted(pending):
             if procs[stage].poll() is not None:
                 tail = (logs / f"{stage}.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"the {stage} worker exited; its log ends with:\n{tail}")
+                raise WorkerFailed(f"the {stage} worker exited; its log ends with:\n{tail}")
             url = f"http://{settings.http_host}:{settings.port_for(stage)}/readyz"  # type: ignore[arg-type]
             try:
                 with urllib.request.urlopen(url, timeout=1) as reply:
@@ -89,7 +94,8 @@ def _wait_ready(settings: Settings, procs: dict[str, subprocess.Popen[bytes]], l
                 pass
         time.sleep(0.5)
     if pending:
-        raise TimeoutError(f"workers not ready after {timeout:.0f}s: {sorted(pending)}")
+        raise WorkerFailed(f"workers not ready after {timeout:.0f}s: {sorted(pending)}; "
+                           f"logs in {logs}/")
     print("workers ready: " + ", ".join(STAGES), file=sys.stderr)
 
 

@@ -51,6 +51,13 @@ def expand(paths: Iterable[str]) -> Iterator[Path | None]:
             raise InputNotFound(f"no such file or folder: {name}")
 
 
+def check_paths(paths: Iterable[str]) -> None:
+    """Fail before connecting anywhere when a path given by the user does not exist."""
+    for name in paths:
+        if name != "-" and not Path(name).exists():
+            raise InputNotFound(f"no such file or folder: {name}")
+
+
 def file_record(path: Path, *, source: str) -> Record:
     """A raw article from one text or HTML file (title left empty: text files have none)."""
     html = path.suffix.lower() in HTML_SUFFIXES
