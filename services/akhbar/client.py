@@ -9,10 +9,11 @@ Every failure of the Kafka client leaves this module as an :class:`AkhbarError`:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
 from typing import Any, Protocol
 
 import orjson
@@ -58,7 +59,7 @@ class _ConnectErrors(logging.Handler):
         self.causes.extend(a for a in args if isinstance(a, BaseException))
 
 
-@contextmanager
+@contextlib.contextmanager
 def _connect_log(*, quiet: bool) -> Iterator[_ConnectErrors]:
     """Collect the causes aiokafka logs; while connecting, instead of printing them."""
     logger = logging.getLogger("aiokafka")
@@ -126,7 +127,7 @@ async def _stop(client: Any) -> None:
     await (client.close() if isinstance(client, AIOKafkaAdminClient) else client.stop())
 
 
-@asynccontextmanager
+@contextlib.asynccontextmanager
 async def kafka_errors_as_akhbar(settings: Settings) -> AsyncIterator[None]:
     """Turn a Kafka client error raised inside the block into an :class:`AkhbarError`."""
     with _connect_log(quiet=False) as seen:
@@ -159,34 +160,100 @@ def _key_of(payload: bytes) -> bytes | None:
 
 async def push(settings: Settings, payloads: Iterable[bytes], *,
                progress: Progress | None = None, role: TopicRole = "raw") -> int:
-    """Send every payload to the raw topic, wait for all acks; return how many were sent."""
+    """Send every payload to the raw topic, wait for all acks; return how many were sent.
+
+    The payloads are read in a thread of their own, so a slow source (a pipe on stdin)
+    never holds the event loop: each record goes out within the producer's linger (5 ms)
+    of being read, not when the next one arrives.
+    """
     producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all", linger_ms=5,
                                 max_request_size=settings.max_record_bytes + 65536,
                                 enable_idempotence=True)
     await start(settings, producer)
     topic = settings.topic(role)
-    sent = 0
-    pending: list[asyncio.Future[Any]] = []
+    acks = _Acks(progress)
     try:
         async with kafka_errors_as_akhbar(settings):
             await _require_topics(producer.client, [topic])
-            for payload in payloads:
-                pending.append(await producer.send(topic, payload, key=_key_of(payload)))
-                if len(pending) >= 1000:
-                    sent += await _settle(pending, progress)
-            sent += await _settle(pending, progress)
+            async for payload in _read_in_thread(payloads):
+                acks.raise_first_failure()
+                acks.add(await producer.send(topic, payload, key=_key_of(payload)))
+                if len(acks.pending) >= 1000:
+                    await acks.settle()
+            await acks.settle()
     finally:
         await producer.stop()
-    return sent
+    return acks.done
 
 
-async def _settle(pending: list[asyncio.Future[Any]], progress: Progress | None) -> int:
-    await asyncio.gather(*pending)
-    done = len(pending)
-    pending.clear()
-    if progress and done:
-        progress(done)
-    return done
+class _Acks:
+    """Delivery futures of one push: progress per acked record, the first failure kept."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.pending: list[asyncio.Future[Any]] = []
+        self.done = 0
+        self.progress = progress
+        self.failure: BaseException | None = None
+
+    def add(self, future: asyncio.Future[Any]) -> None:
+        future.add_done_callback(self._acked)
+        self.pending.append(future)
+
+    def _acked(self, future: asyncio.Future[Any]) -> None:
+        if future.cancelled():
+            return
+        if future.exception() is not None:
+            self.failure = self.failure or future.exception()
+            return
+        self.done += 1
+        if self.progress is not None:
+            self.progress(1)
+
+    def raise_first_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+    async def settle(self) -> None:
+        await asyncio.gather(*self.pending)
+        self.pending.clear()
+
+
+async def _read_in_thread(items: Iterable[bytes], depth: int = 1000) -> AsyncIterator[bytes]:
+    """Iterate a blocking iterable in a daemon thread, at most ``depth`` items ahead."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[tuple[bool, Any]] = asyncio.Queue()
+    room = threading.Semaphore(depth)
+    stop = threading.Event()
+
+    def hand_over(more: bool, value: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is gone: the reader was dropped
+            loop.call_soon_threadsafe(queue.put_nowait, (more, value))
+
+    def read() -> None:
+        try:
+            for item in items:
+                while not room.acquire(timeout=0.2):
+                    if stop.is_set():
+                        return
+                if stop.is_set():
+                    return
+                hand_over(True, item)
+            hand_over(False, None)
+        except BaseException as exc:  # raised again in the event loop
+            hand_over(False, exc)
+
+    threading.Thread(target=read, name="akhbar-push-reader", daemon=True).start()
+    try:
+        while True:
+            more, value = await queue.get()
+            if not more:
+                if value is not None:
+                    raise value
+                return
+            room.release()
+            yield value
+    finally:
+        stop.set()
 
 
 async def tail(settings: Settings, *, roles: Sequence[TopicRole] = ("enriched",),
