@@ -16,40 +16,88 @@ from akhbar import __version__
 from akhbar.config import STAGES, TOPIC_ROLES, Settings
 from akhbar.core.errors import AkhbarError
 
+EPILOG = """\
+settings are environment variables (all of them: services/akhbar/config.py):
+  AKHBAR_BOOTSTRAP_SERVERS  Kafka brokers, host:port[,host:port] (default 127.0.0.1:9092)
+  AKHBAR_TOPIC_PREFIX       topics are <prefix><role>, e.g. akhbar.raw (default akhbar.)
+  AKHBAR_GROUP_PREFIX       consumer groups are <prefix><stage> (default akhbar-)
+  AKHBAR_SECURITY_PROTOCOL  PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; AKHBAR_SASL_*, AKHBAR_SSL_*
+  AKHBAR_LOG_LEVEL          DEBUG also prints tracebacks, as --debug does
+
+topic roles: """ + ", ".join(TOPIC_ROLES) + """
+exit status: 0 done, 2 an error (one line on stderr), 130 interrupted
+"""
+TOPIC_HELP = ("a role (" + ", ".join(TOPIC_ROLES) + ") or a full topic name; "
+              "a role is prefixed with AKHBAR_TOPIC_PREFIX")
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"akhbar {__version__}")
+    parser = argparse.ArgumentParser(prog="akhbar", description=__doc__, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"akhbar {__version__}",
+                        help="print the version and exit")
     parser.add_argument("--debug", action="store_true",
                         help="on an error, print the traceback and the Kafka client's logs")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                help="run `akhbar COMMAND --help` for its arguments")
 
-    topics = sub.add_parser("topics", help="manage the pipeline's topics")
-    topics.add_argument("action", choices=["create"])
-    topics.add_argument("--partitions", type=int, help="default: AKHBAR_PARTITIONS (3)")
+    topics = sub.add_parser("topics", help="create the pipeline's topics (idempotent)",
+                            description="Create the topics of every role that do not exist.")
+    topics.add_argument("action", choices=["create"], help="what to do: create")
+    topics.add_argument("--partitions", type=int,
+                        help="partitions of each new topic (default: AKHBAR_PARTITIONS, 3)")
 
-    worker = sub.add_parser("worker", help="run one stage (its own consumer group)")
-    worker.add_argument("stage", choices=STAGES)
+    worker = sub.add_parser("worker", help="run one stage (its own consumer group)",
+                            description="Run one stage until SIGTERM; /metrics, /healthz and "
+                            "/readyz on AKHBAR_HTTP_HOST:AKHBAR_HTTP_PORT.")
+    worker.add_argument("stage", choices=STAGES, help="the stage to run: " + ", ".join(STAGES))
 
-    push = sub.add_parser("push", help="send articles (text, HTML, JSON/JSONL, folders, -)")
-    push.add_argument("paths", nargs="+")
-    push.add_argument("--source", default="file", help="source name for text/HTML files")
+    push = sub.add_parser("push", help="send articles (text, HTML, JSON, JSON lines, folders, -)",
+                          description="Send articles to the raw topic. Read by extension: "
+                          ".txt/.html one article each, .json one object or an array, "
+                          ".jsonl/.ndjson and - (stdin) one JSON record per line; other "
+                          "files in a folder are skipped.")
+    push.add_argument("paths", nargs="+", metavar="PATH",
+                      help="a file, a folder (recursively) or - for stdin, line by line")
+    push.add_argument("--source", default="file",
+                      help="the source field of articles from text/HTML files (default: file)")
+    push.add_argument("--topic", default="raw", help=TOPIC_HELP + " (default: raw)")
 
-    tail = sub.add_parser("tail", help="print records of a topic as JSON lines")
-    tail.add_argument("--topic", choices=TOPIC_ROLES, default="enriched")
-    tail.add_argument("--from-beginning", action="store_true")
-    tail.add_argument("--max", type=int, dest="max_records")
-    tail.add_argument("--idle-timeout", type=float, help="stop after this many idle seconds")
+    tail = sub.add_parser("tail", help="print the records of a topic as JSON lines",
+                          description="Print records as JSON lines (no consumer group, no "
+                          "commits). Dead letters come with their headers.")
+    tail.add_argument("--topic", default="enriched", help=TOPIC_HELP + " (default: enriched)")
+    tail.add_argument("--from-beginning", action="store_true",
+                      help="start at the oldest record (default: only new records)")
+    tail.add_argument("--until-end", action="store_true",
+                      help="stop at the end of the topic as it was at start (like kcat -e)")
+    tail.add_argument("--max", type=int, dest="max_records", metavar="N",
+                      help="stop after N records")
+    tail.add_argument("--idle-timeout", type=float, metavar="SECONDS",
+                      help="stop after this many seconds without a record")
 
-    process = sub.add_parser("process", help="clean, dedup and tag in-process (no Kafka)")
-    process.add_argument("paths", nargs="+")
-    process.add_argument("--source", default="file")
+    process = sub.add_parser("process", help="clean, dedup and tag in-process (no Kafka)",
+                             description="The three stages in this process; one JSON line per "
+                             "article on stdout (enriched, duplicate or dead_letter).")
+    process.add_argument("paths", nargs="+", metavar="PATH",
+                         help="a file, a folder (recursively) or - for stdin, as for push")
+    process.add_argument("--source", default="file",
+                         help="the source field of articles from text/HTML files (default: file)")
 
-    sub.add_parser("tag", help="tag entities in text read from stdin; JSON lines out")
+    sub.add_parser("tag", help="tag entities in text read from stdin; JSON lines out",
+                   description="Tag the text on stdin; one JSON entity per line.")
 
-    demo = sub.add_parser("demo", help="broker + workers + push the samples + show results")
-    demo.add_argument("folder", nargs="?", default=None)
+    demo = sub.add_parser("demo", help="broker + workers + push a folder + show the results",
+                          description="Start the local broker (unless AKHBAR_BOOTSTRAP_SERVERS "
+                          "is set) and the three workers, push a folder, print what comes out.")
+    demo.add_argument("folder", nargs="?", default=None,
+                      help="the articles to push (default: the project's sample folder)")
     return parser
+
+
+def topic_name(settings: Settings, value: str) -> str:
+    """``--topic``: a role becomes ``<prefix><role>``; anything else is a full topic name."""
+    return settings.topic(value) if value in TOPIC_ROLES else value  # type: ignore[arg-type]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,16 +160,19 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from akhbar.client import push
-    from akhbar.inputs import check_paths, payloads
+    from akhbar.inputs import check_paths, count_articles, payloads
 
     check_paths(args.paths)
+    topic = topic_name(settings, args.topic)
     skipped = _Skipped()
-    with tqdm(unit=" articles", desc="push", disable=not sys.stderr.isatty()) as bar:
+    terminal = sys.stderr.isatty()  # a bar in a log file or a pipe is noise
+    total = count_articles(args.paths) if terminal else None
+    with tqdm(unit=" articles", desc="push", total=total, disable=not terminal) as bar:
         sent = asyncio.run(push(settings, payloads(args.paths, source=args.source,
                                                    on_skip=skipped.add),
-                                progress=bar.update))
+                                progress=bar.update, topic=topic))
     skipped.report(found=sent, paths=args.paths)
-    print(f"sent {_articles(sent)} to {settings.topic('raw')}")
+    print(f"sent {_articles(sent)} to {topic}")
     return 0
 
 
@@ -158,7 +209,8 @@ async def _tail(args: argparse.Namespace, settings: Settings) -> int:
     from akhbar.client import as_json, tail
 
     out = sys.stdout.buffer
-    async for message in tail(settings, roles=(args.topic,), from_beginning=args.from_beginning,
+    async for message in tail(settings, topics=[topic_name(settings, args.topic)],
+                              from_beginning=args.from_beginning, until_end=args.until_end,
                               max_records=args.max_records, idle_timeout=args.idle_timeout):
         out.write(orjson.dumps(as_json(message)) + b"\n")
         out.flush()

@@ -159,8 +159,10 @@ def _key_of(payload: bytes) -> bytes | None:
 
 
 async def push(settings: Settings, payloads: Iterable[bytes], *,
-               progress: Progress | None = None, role: TopicRole = "raw") -> int:
-    """Send every payload to the raw topic, wait for all acks; return how many were sent.
+               progress: Progress | None = None, role: TopicRole = "raw",
+               topic: str | None = None) -> int:
+    """Send every payload to the raw topic (or ``topic``, a full name), wait for all acks;
+    return how many were sent.
 
     The payloads are read in a thread of their own, so a slow source (a pipe on stdin)
     never holds the event loop: each record goes out within the producer's linger (5 ms)
@@ -170,7 +172,7 @@ async def push(settings: Settings, payloads: Iterable[bytes], *,
                                 max_request_size=settings.max_record_bytes + 65536,
                                 enable_idempotence=True)
     await start(settings, producer)
-    topic = settings.topic(role)
+    topic = topic or settings.topic(role)
     acks = _Acks(progress)
     try:
         async with kafka_errors_as_akhbar(settings):
@@ -257,18 +259,22 @@ async def _read_in_thread(items: Iterable[bytes], depth: int = 1000) -> AsyncIte
 
 
 async def tail(settings: Settings, *, roles: Sequence[TopicRole] = ("enriched",),
-               from_beginning: bool = False, ready: asyncio.Event | None = None,
-               max_records: int | None = None,
+               topics: Sequence[str] | None = None,
+               from_beginning: bool = False, until_end: bool = False,
+               ready: asyncio.Event | None = None, max_records: int | None = None,
                idle_timeout: float | None = None) -> AsyncIterator[Any]:
-    """Yield the messages of a topic (all partitions, no consumer group, no commits).
+    """Yield the messages of topics (all partitions, no consumer group, no commits).
 
+    ``topics`` (full names) overrides ``roles``. ``until_end`` stops once every partition
+    is read up to the end offset it had when the tail started (kcat's ``-e``).
     Each item is an aiokafka ``ConsumerRecord``; use :func:`as_json` for the record itself.
     """
     consumer = AIOKafkaConsumer(**aiokafka_options(settings), enable_auto_commit=False,
                                 group_id=None)
     await start(settings, consumer)
     try:
-        tps = await _all_partitions(settings, consumer, [settings.topic(r) for r in roles])
+        names = list(topics) if topics is not None else [settings.topic(r) for r in roles]
+        tps = await _all_partitions(settings, consumer, names)
         consumer.assign(tps)
         async with kafka_errors_as_akhbar(settings):
             if from_beginning:
@@ -277,11 +283,14 @@ async def tail(settings: Settings, *, roles: Sequence[TopicRole] = ("enriched",)
                 await consumer.seek_to_end(*tps)
             for tp in tps:  # resolve the positions now: "from the end" means before we return
                 await consumer.position(tp)
+            ends = await consumer.end_offsets(tps) if until_end else {}
         if ready is not None:
             ready.set()
         seen = 0
         idle_left = idle_timeout
         while max_records is None or seen < max_records:
+            if until_end and await _reached(consumer, ends):
+                return
             async with kafka_errors_as_akhbar(settings):
                 batch = await consumer.getmany(timeout_ms=500, max_records=500)
             if not batch:
@@ -299,6 +308,13 @@ async def tail(settings: Settings, *, roles: Sequence[TopicRole] = ("enriched",)
                         return
     finally:
         await consumer.stop()
+
+
+async def _reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    for tp, end in ends.items():
+        if await consumer.position(tp) < end:
+            return False
+    return True
 
 
 async def _all_partitions(settings: Settings, consumer: AIOKafkaConsumer,
