@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 import traceback
@@ -76,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--idle-timeout", type=float, metavar="SECONDS",
                       help="stop after this many seconds without a record")
 
+    lag = sub.add_parser("lag", help="consumer lag per group and partition, from the broker",
+                         description="Committed offset against end offset of every partition "
+                         "each stage's group reads, as the broker sees them: a stopped stage "
+                         "still shows its lag.")
+    lag.add_argument("--group", action="append", dest="groups", metavar="GROUP",
+                     help="a consumer group (repeatable; default: the three stages' groups)")
+    lag.add_argument("--json", action="store_true", help="one JSON object per partition")
+
     process = sub.add_parser("process", help="clean, dedup and tag in-process (no Kafka)",
                              description="The three stages in this process; one JSON line per "
                              "article on stdout (enriched, duplicate or dead_letter).")
@@ -135,6 +144,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _push(args, settings)
     if args.command == "tail":
         return asyncio.run(_tail(args, settings))
+    if args.command == "lag":
+        return asyncio.run(_lag(args, settings))
     if args.command == "process":
         return _process(args, settings)
     if args.command == "tag":
@@ -214,6 +225,30 @@ async def _tail(args: argparse.Namespace, settings: Settings) -> int:
                               max_records=args.max_records, idle_timeout=args.idle_timeout):
         out.write(orjson.dumps(as_json(message)) + b"\n")
         out.flush()
+    return 0
+
+
+async def _lag(args: argparse.Namespace, settings: Settings) -> int:
+    from akhbar.client import lag
+
+    rows = await lag(settings, args.groups)
+    out = sys.stdout
+    if args.json:
+        for row in rows:
+            out.write(orjson.dumps({**dataclasses.asdict(row), "lag": row.lag}).decode() + "\n")
+        return 0
+    header = ("GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG")
+    table = [header] + [(r.group, r.topic, str(r.partition),
+                         "-" if r.committed is None else str(r.committed), str(r.end),
+                         str(r.lag)) for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        out.write("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+                  + "\n")
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row.group] = totals.get(row.group, 0) + row.lag
+    out.write("total lag: " + ", ".join(f"{g} {n}" for g, n in totals.items()) + "\n")
     return 0
 
 

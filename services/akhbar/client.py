@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import ssl
 import threading
@@ -352,3 +353,64 @@ def as_json(message: Any) -> dict[str, Any]:
         "headers": headers,
         "source": f"{message.topic}[{message.partition}]@{message.offset}",
     }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PartitionLag:
+    """One partition a consumer group reads, as the broker sees it."""
+
+    group: str
+    topic: str
+    partition: int
+    committed: int | None  # None: the group never committed here (it starts at the oldest)
+    end: int
+    oldest: int = 0  # where a group without a commit starts (auto.offset.reset=earliest)
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.end - (self.committed if self.committed is not None else self.oldest))
+
+
+async def lag(settings: Settings, groups: Sequence[str] | None = None) -> list[PartitionLag]:
+    """Committed against end offsets for each group (default: the three stages' groups).
+
+    A stage's source topic is always listed, so a stage that never committed, or whose
+    worker is gone, still shows how far behind it is: this is the broker's view, which a
+    worker's own lag gauge cannot give once the worker is down.
+    """
+    from akhbar.config import STAGES
+    from akhbar.workers.processors import SOURCE
+
+    stage_of = {settings.group(stage): stage for stage in STAGES}
+    wanted = list(groups) if groups else list(stage_of)
+    admin = AIOKafkaAdminClient(**aiokafka_options(settings))
+    await start(settings, admin)
+    consumer = AIOKafkaConsumer(**aiokafka_options(settings), enable_auto_commit=False,
+                                group_id=None)
+    try:
+        await start(settings, consumer)
+        async with kafka_errors_as_akhbar(settings):
+            committed: dict[str, dict[TopicPartition, int]] = {}
+            for group in wanted:
+                offsets = await admin.list_consumer_group_offsets(group)
+                committed[group] = {tp: meta.offset for tp, meta in offsets.items()
+                                    if meta.offset >= 0}
+            sources = {group: settings.topic(SOURCE[stage_of[group]])
+                       for group in wanted if group in stage_of}
+            cluster = await consumer._client.fetch_all_metadata()
+            per_group: dict[str, set[TopicPartition]] = {}
+            for group in wanted:
+                tps = set(committed[group])
+                source = sources.get(group)
+                tps |= {TopicPartition(source, p)
+                        for p in cluster.partitions_for_topic(source) or ()} if source else set()
+                per_group[group] = tps
+            every = sorted(set().union(*per_group.values()))
+            ends = await consumer.end_offsets(every) if every else {}
+            starts = await consumer.beginning_offsets(every) if every else {}
+    finally:
+        await consumer.stop()
+        await admin.close()
+    return [PartitionLag(group, tp.topic, tp.partition,
+                         committed[group].get(tp), ends[tp], starts[tp])
+            for group in wanted for tp in sorted(per_group[group])]

@@ -56,7 +56,7 @@ def article(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("command", [["push", "ARTICLE"], ["tail", "--max", "1"],
-                                     ["topics", "create"], ["worker", "clean"]])
+                                     ["topics", "create"], ["worker", "clean"], ["lag"]])
 def test_a_refused_broker_is_one_line(command: list[str], article: Path) -> None:
     address = f"127.0.0.1:{free_port()}"
     args = [str(article) if a == "ARTICLE" else a for a in command]

@@ -241,7 +241,7 @@ def test_scaled_objects_watch_the_stage_consumer_group(stage: Stage) -> None:
 
 
 def test_pod_monitor_and_service_select_the_worker_pods() -> None:
-    (monitor,) = of_kind("PodMonitor")
+    (monitor,) = [m for m in of_kind("PodMonitor") if m["metadata"]["name"] == "akhbar"]
     (service,) = of_kind("Service")
     pods = [deployment(stage)["spec"]["template"]["metadata"]["labels"] for stage in STAGES]
     for labels in pods:
@@ -261,3 +261,25 @@ def test_pod_monitor_and_service_select_the_worker_pods() -> None:
 def test_manifest_files_are_yaml_not_templates() -> None:
     for path in sorted(Path(K8S).glob("*.yaml")):
         assert "{{" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_kafka_exporter_reads_the_workers_broker_and_is_scraped_as_its_job() -> None:
+    (exporter,) = [d for d in of_kind("Deployment")
+                   if d["metadata"]["name"] == "akhbar-kafka-exporter"]
+    pod = exporter["spec"]["template"]
+    (container,) = pod["spec"]["containers"]
+    assert container["image"] == "danielqsj/kafka-exporter:v1.9.0"  # as in docker-compose.yml
+    (env,) = container["env"]
+    ref = env["valueFrom"]["configMapKeyRef"]
+    (config,) = of_kind("ConfigMap")
+    assert ref["name"] == config["metadata"]["name"] and ref["key"] in config["data"]
+    assert f"--kafka.server=$({env['name']})" in container["args"]  # expanded by the kubelet
+    group_prefix = Settings.from_env(config["data"]).group_prefix
+    assert f"--group.filter=^{group_prefix}" in container["args"]
+    (monitor,) = [m for m in of_kind("PodMonitor")
+                  if m["metadata"]["name"] == "akhbar-kafka-exporter"]
+    labels = pod["metadata"]["labels"]
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    assert labels[monitor["spec"]["jobLabel"]] == "kafka-exporter"  # job in alerts.yml
+    (worker_monitor,) = [m for m in of_kind("PodMonitor") if m["metadata"]["name"] == "akhbar"]
+    assert not worker_monitor["spec"]["selector"]["matchLabels"].items() <= labels.items()
