@@ -131,3 +131,17 @@ def test_kafka_exporter_reads_the_broker_the_workers_use() -> None:
     assert f"--group.filter=^{settings.group_prefix}" in exporter["command"]
     assert "--offset.show-all" in exporter["command"]  # groups with no member: a dead stage
     assert exporter["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+def test_the_push_example_mounts_the_projects_demo_articles() -> None:
+    """The header's `docker compose run ... push` mounts examples/articles/ (it mounted
+    a samples/ folder the repository does not have)."""
+    header = [line for line in COMPOSE.read_text(encoding="utf-8").splitlines()
+              if line.startswith("#")]
+    (push,) = [line for line in header if "push:" in line]
+    (mount,) = re.findall(r'-v "\$PWD/([^:"]+):(/[^:"]+):ro"', push)
+    source, target = mount
+    assert source == "examples/articles"
+    assert push.rstrip().endswith(f"push {target}")
+    guide = (REPO / "docs" / "observability.md").read_text(encoding="utf-8")
+    assert f'-v "$PWD/{source}:{target}:ro" clean push {target}' in guide

@@ -220,10 +220,38 @@ def test_dashboard_has_the_required_panels() -> None:
     assert "histogram_quantile(0.99," in exprs["Processing time p50 / p99 per stage"]
     assert "histogram_quantile(0.99," in exprs["End-to-end latency p50 / p99"]
     assert "akhbar_consumer_lag_records" in exprs["Consumer lag"]
+    assert "kafka_consumergroup_lag" in exprs["Consumer lag seen by the broker"]
     ids = [p["id"] for p in _panels(board["panels"])]
     assert len(ids) == len(set(ids))
-    for panel in panels.values():
-        assert panel["datasource"]["uid"] == "prometheus"
+
+
+def test_dashboard_has_datasource_stage_and_instance_variables() -> None:
+    """No hard-coded datasource uid: a Grafana with another Prometheus uid works unchanged."""
+    board = dashboard()
+    variables = {v["name"]: v for v in board["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource"
+    assert variables["datasource"]["query"] == "prometheus"
+    for name in ("stage", "instance"):
+        assert variables[name]["type"] == "query"
+        assert variables[name]["includeAll"] and variables[name]["multi"]
+        assert variables[name]["datasource"]["uid"] == "${datasource}"
+        assert 'up{job="akhbar"' in variables[name]["definition"]
+    assert "$stage" in variables["instance"]["definition"]  # instances of the chosen stages
+    text = json.dumps(board)
+    uids = set(re.findall(r'"uid": "([^"]*)"', text)) - {board["uid"]}
+    assert uids == {"${datasource}"}
+    for panel in _panels(board["panels"]):
+        if panel["type"] == "row":
+            continue
+        assert panel["datasource"]["uid"] == "${datasource}"
+        for target in panel["targets"]:
+            assert target["datasource"]["uid"] == "${datasource}"
+            expr = target["expr"]
+            selectors = re.findall(r"\b(?:akhbar_[a-z_]+|up)\{([^{}]*)\}", expr)
+            names = {n for n in metric_names(expr) if n.startswith("akhbar_") or n == "up"}
+            if names:  # every selector of our series follows the variables
+                assert selectors and all('stage=~"$stage"' in s and 'instance=~"$instance"' in s
+                                         for s in selectors), expr
 
 
 def test_grafana_provisioning_points_at_the_dashboard_and_datasource() -> None:
