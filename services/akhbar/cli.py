@@ -7,9 +7,11 @@ import asyncio
 import dataclasses
 import logging
 import sys
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import orjson
 
@@ -92,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="a file, a folder (recursively) or - for stdin, as for push")
     process.add_argument("--source", default="file",
                          help="the source field of articles from text/HTML files (default: file)")
+    process.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                         help="processes that clean and tag (default: the number of cores); "
+                         "dedup stays in one, in input order: the output is the same for any N")
 
     sub.add_parser("tag", help="tag entities in text read from stdin; JSON lines out",
                    description="Tag the text on stdin; one JSON entity per line.")
@@ -187,6 +192,34 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+class ProgressLine:
+    """Progress of a long run whose stderr is a log, not a terminal: one line every
+    ``every`` seconds (none at all for a run shorter than that)."""
+
+    def __init__(self, verb: str, *, every: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic, stream: TextIO | None = None):
+        self.verb, self.every, self.clock = verb, every, clock
+        self.stream = stream
+        self.started = self.last = clock()
+        self.done = 0
+
+    def update(self, count: int = 1) -> None:
+        self.done += count
+        now = self.clock()
+        if now - self.last >= self.every:
+            self.last = now
+            rate = self.done / max(now - self.started, 1e-9)
+            print(f"akhbar: {self.verb} {_articles(self.done)} so far ({rate:,.0f}/s)",
+                  file=self.stream or sys.stderr, flush=True)
+
+
 def _articles(count: int) -> str:
     return f"{count} article" if count == 1 else f"{count} articles"
 
@@ -253,18 +286,29 @@ async def _lag(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _process(args: argparse.Namespace, settings: Settings) -> int:
-    from akhbar.batch import BatchPipeline
-    from akhbar.inputs import payloads
+    from tqdm import tqdm
 
+    from akhbar.batch import BatchPipeline, default_jobs
+    from akhbar.inputs import check_paths, count_articles, payloads
+
+    check_paths(args.paths)
     pipeline = BatchPipeline(settings)
     out = sys.stdout.buffer
     counts: dict[str, int] = {}
     skipped = _Skipped()
-    for record in pipeline.process(payloads(args.paths, source=args.source,
-                                            on_skip=skipped.add)):
-        kind = record["dedup"]["status"] if "dedup" in record else "rejected"
-        counts[kind] = counts.get(kind, 0) + 1
-        out.write(orjson.dumps(record) + b"\n")
+    terminal = sys.stderr.isatty()
+    total = count_articles(args.paths) if terminal else None
+    records = pipeline.process(payloads(args.paths, source=args.source, on_skip=skipped.add),
+                               jobs=args.jobs or default_jobs())
+    line = ProgressLine("processed")
+    with tqdm(unit=" articles", desc="process", total=total, disable=not terminal) as bar:
+        for record in records:
+            kind = record["dedup"]["status"] if "dedup" in record else "rejected"
+            counts[kind] = counts.get(kind, 0) + 1
+            out.write(orjson.dumps(record) + b"\n")
+            bar.update()
+            if not terminal:
+                line.update()
     skipped.report(found=sum(counts.values()), paths=args.paths)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
     print(f"processed {_articles(sum(counts.values()))}: {summary}", file=sys.stderr)
