@@ -275,7 +275,8 @@ async def tail(settings: Settings, *, roles: Sequence[TopicRole] = ("enriched",)
     await start(settings, consumer)
     try:
         names = list(topics) if topics is not None else [settings.topic(r) for r in roles]
-        tps = await _all_partitions(settings, consumer, names)
+        async with kafka_errors_as_akhbar(settings):
+            tps = await _all_partitions(consumer, names)
         consumer.assign(tps)
         async with kafka_errors_as_akhbar(settings):
             if from_beginning:
@@ -318,11 +319,10 @@ async def _reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) 
     return True
 
 
-async def _all_partitions(settings: Settings, consumer: AIOKafkaConsumer,
+async def _all_partitions(consumer: AIOKafkaConsumer,
                           topics: list[str]) -> list[TopicPartition]:
     # aiokafka has no public call for "partitions of a topic we do not subscribe to"
-    async with kafka_errors_as_akhbar(settings):
-        cluster = await _require_topics(consumer._client, topics)
+    cluster = await _require_topics(consumer._client, topics)
     return [TopicPartition(topic, p) for topic in topics
             for p in sorted(cluster.partitions_for_topic(topic) or ())]
 
