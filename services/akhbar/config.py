@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
-from typing import Literal, get_args
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from akhbar.core.errors import ConfigError
 
@@ -54,6 +56,9 @@ class Settings:
     # speed, but in the pipeline at 40 articles/s it tripled p50 latency (22 -> 76 ms) for
     # no CPU gain (docs/benchmarks.md): 0 by default, raise it for bulk backfills.
     producer_linger_ms: int = 0
+    # AKHBAR_CONNECT_TIMEOUT_SECONDS: how long a client command (push, tail, lag, topics)
+    # waits for the first broker answer before it says the broker is unreachable.
+    connect_timeout_seconds: float = 15.0
     security_protocol: SecurityProtocol = "PLAINTEXT"  # AKHBAR_SECURITY_PROTOCOL
     sasl_mechanism: SaslMechanism | None = None  # AKHBAR_SASL_MECHANISM
     sasl_username: str | None = None  # AKHBAR_SASL_USERNAME
@@ -96,32 +101,65 @@ class Settings:
             raise ConfigError("partitions and replication factor must be >= 1")
         if not 0 <= self.producer_linger_ms <= 1000:
             raise ConfigError("AKHBAR_PRODUCER_LINGER_MS must be in [0, 1000]")
+        if self.connect_timeout_seconds <= 0:
+            raise ConfigError("AKHBAR_CONNECT_TIMEOUT_SECONDS must be > 0")
         if not 0.0 < self.dedup_threshold <= 1.0:
             raise ConfigError("AKHBAR_DEDUP_THRESHOLD must be in (0, 1]")
-        if self.security_protocol not in get_args(SecurityProtocol):
-            raise ConfigError(f"AKHBAR_SECURITY_PROTOCOL: unknown {self.security_protocol!r}")
+        for name, kind in _field_types().items():  # also for values set in code (replace())
+            choices = _literal_choices(kind)
+            value = getattr(self, name)
+            if choices and value not in choices:
+                raise ConfigError(f"{PREFIX}{name.upper()}: {value!r} is not one of "
+                                  f"{', '.join(str(c) for c in choices if c is not None)}")
         if self.security_protocol.startswith("SASL") and not (
             self.sasl_mechanism and self.sasl_username and self.sasl_password
         ):
             raise ConfigError("SASL needs AKHBAR_SASL_MECHANISM, _USERNAME and _PASSWORD")
 
 
-_INTS = {"partitions", "replication_factor", "http_port", "max_record_bytes", "max_body_bytes",
-         "producer_linger_ms"}
-_FLOATS = {"dedup_threshold", "dedup_window_seconds"}
-_PATHS = {"data_dir", "ssl_cafile", "ssl_certfile", "ssl_keyfile"}
-
-
 def _parse(name: str, raw: str) -> object:
-    try:
-        if name in _INTS:
-            return int(raw)
-        if name in _FLOATS:
-            return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{PREFIX}{name.upper()}: not a number: {raw!r}") from exc
-    if name in _PATHS:
-        return Path(raw)
-    if name == "sasl_password":
-        return Secret(raw)
-    return raw
+    """One value from its field's annotation: int, float, Path, Secret, str, a Literal, or
+    ``X | None`` (an empty variable is ``None``). A new field needs no entry anywhere else."""
+    return _convert(f"{PREFIX}{name.upper()}", _field_types()[name], raw)
+
+
+@cache
+def _field_types() -> dict[str, Any]:
+    return get_type_hints(Settings)
+
+
+def _literal_choices(kind: Any) -> tuple[object, ...]:
+    """The allowed values of a ``Literal`` field (with ``None`` when it is optional)."""
+    if get_origin(kind) is Literal:
+        return get_args(kind)
+    if get_origin(kind) in (Union, UnionType):
+        choices = tuple(c for arg in get_args(kind) for c in _literal_choices(arg))
+        return (*choices, None) if choices and type(None) in get_args(kind) else choices
+    return ()
+
+
+def _convert(var: str, kind: Any, raw: str) -> object:
+    if get_origin(kind) in (Union, UnionType):
+        options = [arg for arg in get_args(kind) if arg is not type(None)]
+        if len(options) != 1:
+            raise ConfigError(f"{var}: unsupported annotation {kind!r}")
+        return None if raw == "" else _convert(var, options[0], raw)
+    if get_origin(kind) is Literal:
+        return raw  # validate() checks it against the choices, for env and code alike
+    if kind is bool:
+        lowered = raw.strip().lower()
+        if lowered not in _BOOLS:
+            raise ConfigError(f"{var}: not a boolean (1/0, true/false, yes/no): {raw!r}")
+        return _BOOLS[lowered]
+    if kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{var}: not a number: {raw!r}") from exc
+    if kind in (str, Path, Secret):
+        return kind(raw)
+    raise ConfigError(f"{var}: unsupported annotation {kind!r}")
+
+
+_BOOLS = {"1": True, "true": True, "yes": True, "on": True,
+          "0": False, "false": False, "no": False, "off": False}

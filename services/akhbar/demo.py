@@ -18,10 +18,10 @@ from typing import Any
 
 import orjson
 
-from akhbar.client import as_json, push, tail
+from akhbar.client import as_json, create_topics, push, tail
 from akhbar.config import STAGES, Settings
+from akhbar.core.errors import InputNotFound
 from akhbar.inputs import expand, payloads
-from akhbar.kafka.topics import ensure_topics
 from akhbar.supervisor import WorkerSet, local_broker
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,9 +31,9 @@ DEFAULT_ARTICLES = REPO / "examples" / "articles"
 def run_demo(settings: Settings, folder: str | None) -> int:
     source = Path(folder) if folder else DEFAULT_ARTICLES
     if not source.exists():
-        raise FileNotFoundError(f"no such folder: {source}")
+        raise InputNotFound(f"no such folder: {source}")
     settings = _with_broker(settings)
-    asyncio.run(ensure_topics(settings))
+    asyncio.run(create_topics(settings))
     logs = settings.data_dir / "logs"
     with WorkerSet(settings, logs) as workers:
         try:
@@ -62,7 +62,7 @@ async def _push_and_show(settings: Settings, source: Path, out_dir: Path) -> int
     """
     out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before any I/O waits
     files = [path for path in expand([str(source)]) if path is not None]
-    batches = [(path, list(payloads([str(path)]))) for path in files]
+    batches = [(path, items) for path in files if (items := list(payloads([str(path)])))]
     expected = sum(len(items) for _, items in batches)
     ready = asyncio.Event()
     progress = _Progress()

@@ -16,7 +16,7 @@ import orjson
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from akhbar.core.errors import RejectedInput
+from akhbar.core.errors import DataFileMissing, RejectedInput
 
 RecordKind = Literal[
     "raw_article", "clean_article", "deduped_article", "enriched_article",
@@ -40,7 +40,7 @@ def _schemas() -> dict[str, dict[str, Any]]:
              for p in sorted(schema_dir().glob("*.schema.json"))}
     missing = set(RECORD_KINDS) - set(found)
     if missing:
-        raise RuntimeError(f"schemas missing from {schema_dir()}: {sorted(missing)}")
+        raise DataFileMissing(f"schemas missing from {schema_dir()}: {sorted(missing)}")
     return found
 
 

