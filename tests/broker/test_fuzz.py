@@ -110,7 +110,7 @@ def _bad(rng: random.Random, index: int, body: str) -> Case:
         return Case(orjson.dumps({**good, "body": body + pad}), kind, "body_too_large")
     if kind == "huge_record":
         pad = "x" * (MAX_RECORD + rng.randint(1, 5000))
-        return Case(orjson.dumps({**good, "meta": {"pad": pad}}), kind, "body_too_large")
+        return Case(orjson.dumps({**good, "meta": {"pad": pad}}), kind, "record_too_large")
     if kind == "control_chars":
         junk = "".join(chr(rng.choice([*range(0, 9), *range(14, 32), 0x7f, 0x200b, 0xfeff]))
                        for _ in range(rng.randint(5, 200)))
