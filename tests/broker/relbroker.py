@@ -37,12 +37,6 @@ from tests.corpus import anercorp_sentences, orthographic_variant, raw_record
 
 SCRIPT = REPO / "scripts" / "kafka-local"
 
-# Faust reads these from the environment (faust/types/settings/settings.py, env_name=...).
-# A SIGKILLed member stays in its consumer group until its session times out, and the
-# group cannot rebalance onto the restarted worker before that: with Faust's default
-# 60 s session every kill stalls a stage for up to a minute. 10 s keeps chaos runs short.
-FAST_REBALANCE = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
-EXACTLY_ONCE = {"PROCESSING_GUARANTEE": "exactly_once"}
 
 
 # --------------------------------------------------------------------------- broker

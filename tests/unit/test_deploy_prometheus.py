@@ -146,7 +146,7 @@ def test_dashboard_and_alerts_cover_every_metric_family() -> None:
                        *(metric_names(r["expr"]) for r in alert_rules()))
     families = {family.name for family in REGISTRY.collect()}
     unused = {f for f in families if not any(u.startswith(f) for u in used)}
-    assert len(families) == 13
+    assert len(families) == 15
     assert unused == set()
 
 
@@ -172,7 +172,9 @@ def test_alert_rules_are_valid() -> None:
 def test_alerts_cover_the_required_conditions() -> None:
     rules = {rule["alert"]: rule for rule in alert_rules()}
     assert {"AkhbarWorkerDown", "AkhbarWorkerNotReady", "AkhbarConsumerLagGrowing",
-            "AkhbarDeadLetterRateHigh", "AkhbarEndToEndLatencyHigh"} <= set(rules)
+            "AkhbarDeadLetterRateHigh", "AkhbarEndToEndLatencyHigh",
+            "AkhbarOutputRejected"} <= set(rules)
+    assert "akhbar_output_failures_total" in rules["AkhbarOutputRejected"]["expr"]
     assert "> 0.25" in rules["AkhbarEndToEndLatencyHigh"]["expr"]  # p99 above 250 ms
     assert "histogram_quantile(0.99" in rules["AkhbarEndToEndLatencyHigh"]["expr"]
     for rule in rules.values():
