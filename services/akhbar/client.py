@@ -10,6 +10,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from akhbar.config import Settings, TopicRole
+from akhbar.core.errors import RecordTooLarge
 from akhbar.kafka.connection import aiokafka_options
 
 Progress = Callable[[int], None]
@@ -37,13 +38,25 @@ async def push(settings: Settings, payloads: Iterable[bytes], *,
     pending: list[asyncio.Future[Any]] = []
     try:
         for payload in payloads:
-            pending.append(await producer.send(topic, payload, key=_key_of(payload)))
+            key = _key_of(payload)
+            check_size(settings, key, payload, sent + len(pending) + 1)
+            pending.append(await producer.send(topic, payload, key=key))
             if len(pending) >= 1000:
                 sent += await _settle(pending, progress)
         sent += await _settle(pending, progress)
     finally:
         await producer.stop()
     return sent
+
+
+def check_size(settings: Settings, key: bytes | None, payload: bytes, number: int) -> None:
+    """Refuse a record over AKHBAR_MAX_RECORD_BYTES before it is sent (the size policy of
+    akhbar.kafka.sizes: the clean worker would dead-letter it as record_too_large)."""
+    size = len(payload) + len(key or b"")
+    if size > settings.max_record_bytes:
+        raise RecordTooLarge(f"record {number} is {size:,} bytes, over the limit of "
+                             f"{settings.max_record_bytes:,} bytes (AKHBAR_MAX_RECORD_BYTES); "
+                             "nothing after it was sent")
 
 
 async def _settle(pending: list[asyncio.Future[Any]], progress: Progress | None) -> int:
