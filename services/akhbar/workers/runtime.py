@@ -255,7 +255,8 @@ async def _main(settings: Settings, stage: Stage, health: HealthState) -> None:
                                           "group": settings.group(stage)})
         await worker.run()
     except OutputUndeliverable as exc:
-        log.error("stopping without committing: %s", exc, extra={"stage": stage})
+        log.error("stopping without committing (%s): %s", type(exc).__name__, exc,
+                  extra={"stage": stage, "error": type(exc).__name__})
         raise
     finally:
         health.alive = False
