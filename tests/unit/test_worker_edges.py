@@ -180,3 +180,24 @@ def test_html_extraction_complaints_are_not_errors(capsys: pytest.CaptureFixture
     logging.getLogger("trafilatura.core").warning("discarding data: None")
     assert json.loads(stream.getvalue())["level"] == "debug"
     logging.config.dictConfig(logging_config("WARNING"))
+
+
+def test_the_changelog_store_round_trips_and_reads_faust_s_format() -> None:
+    from akhbar.workers.store import ChangelogStore
+
+    store = ChangelogStore("t")
+    store["a"] = {"hash": "h1", "sig": [1, 2], "algo": "v", "ts": 1.0}
+    store["b"] = {"hash": "h2", "sig": None, "algo": "v", "ts": 2.0}
+    del store["b"]
+    store["a"] = {"hash": "h3", "sig": None, "algo": "v", "ts": 3.0}
+    changes = store.drain()
+    assert [(c.key, c.value is None) for c in changes] == [(b'"a"', False), (b'"b"', True)]
+    assert store.drain() == []  # one record per key per batch, then nothing pending
+    copy = ChangelogStore("t")
+    for change in changes:
+        assert copy.load(change.key or b"", change.value)
+    assert dict(copy) == {"a": {"hash": "h3", "sig": None, "algo": "v", "ts": 3.0}}
+    # what the Faust table (key_type=str, json values) wrote before: same bytes
+    assert copy.load(b'"old-1"', b'{"hash":"ab","sig":[1,2],"algo":"v","ts":1.5}')
+    assert copy["old-1"]["hash"] == "ab"
+    assert not copy.load(b"not json", b"{}") and not copy.load(b'"x"', b'{"no": "hash"}')
