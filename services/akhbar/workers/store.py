@@ -37,19 +37,25 @@ def changelog_topic(settings: Settings) -> str:
 
 
 class ChangelogStore(MutableMapping[str, Any]):
-    """A dict whose changes are queued for the changelog (:meth:`drain`)."""
+    """A dict whose changes are queued for the changelog (:meth:`drain`).
+
+    Entries are kept as their JSON bytes (the changelog's own encoding) and decoded when
+    read: a signature of 128 ints is ~1.4 kB so, against ~5 kB as Python objects, and
+    the dedup stage reads a handful of entries per article (~5 µs each).
+    """
 
     def __init__(self, topic: str) -> None:
         self.topic = topic
-        self._data: dict[str, Any] = {}
+        self._data: dict[str, bytes] = {}
         self._changes: dict[str, bytes | None] = {}  # last change per key since the drain
 
     def __getitem__(self, key: str) -> Any:
-        return self._data[key]
+        return orjson.loads(self._data[key])
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._data[key] = value
-        self._changes[key] = orjson.dumps(value)
+        encoded = orjson.dumps(value)
+        self._data[key] = encoded
+        self._changes[key] = encoded
 
     def __delitem__(self, key: str) -> None:
         del self._data[key]
@@ -62,7 +68,8 @@ class ChangelogStore(MutableMapping[str, Any]):
         return len(self._data)
 
     def get(self, key: str, default: Any = None) -> Any:  # the hot path: no exception
-        return self._data.get(key, default)
+        encoded = self._data.get(key)
+        return default if encoded is None else orjson.loads(encoded)
 
     def drain(self) -> list[Sent]:
         """The changelog records of every change since the last drain (one per key)."""
@@ -87,7 +94,7 @@ class ChangelogStore(MutableMapping[str, Any]):
             return False
         if not isinstance(entry, dict) or "hash" not in entry:
             return False
-        self._data[name] = entry
+        self._data[name] = value
         return True
 
 
