@@ -6,7 +6,6 @@ in chunks while killing each worker ``--kills`` times at seeded random moments a
 restarting the broker once, then accounts for every record and prints a JSON report.
 
     .venv/bin/python -m bench.reliability --count 10000 --kills 3 --seed 1
-    .venv/bin/python -m bench.reliability --count 2000 --exactly-once   # Faust EOS experiment
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ import uuid
 from pathlib import Path
 
 from tests.broker.relbroker import (
-    EXACTLY_ONCE,
-    FAST_REBALANCE,
     ChaosPlan,
     ChaosWorkers,
     RelBroker,
@@ -54,17 +51,14 @@ async def run(args: argparse.Namespace, folder: Path) -> dict[str, object]:
                             partitions=args.partitions)
         await ensure_topics(settings)
         pushed = build_corpus(args.count, args.seed)
-        env = dict(FAST_REBALANCE) | (EXACTLY_ONCE if args.exactly_once else {})
-        workers = ChaosWorkers(settings, folder / "logs", extra_env=env)
-        isolation = "read_committed" if args.exactly_once else "read_uncommitted"
+        workers = ChaosWorkers(settings, folder / "logs")
         try:
             workers.start("clean", "dedup", "tag")
             started = time.monotonic()
             plan = ChaosPlan(chunks=args.chunks, kills_per_stage=args.kills,
                              broker_restart=not args.no_broker_restart)
             events = await run_chaos(settings, workers, broker, pushed, plan, seed=args.seed)
-            out, drained = await wait_accounted(settings, pushed, deadline_s=args.deadline,
-                                                isolation_level=isolation)
+            out, drained = await wait_accounted(settings, pushed, deadline_s=args.deadline)
             elapsed = time.monotonic() - started
         finally:
             workers.stop_all()
@@ -74,8 +68,7 @@ async def run(args: argparse.Namespace, folder: Path) -> dict[str, object]:
             kinds[p.kind] = kinds.get(p.kind, 0) + 1
         return {
             "count": args.count, "seed": args.seed, "partitions": args.partitions,
-            "kills_per_stage": args.kills, "exactly_once": args.exactly_once,
-            "isolation_level": isolation, "corpus": kinds,
+            "kills_per_stage": args.kills, "corpus": kinds,
             "seconds_chaos_to_accounted": round(elapsed, 1),
             "seconds_drain_after_chaos": round(drained, 1),
             "broker_restart_seconds": [round(s, 1) for s in broker.restarts],
@@ -100,8 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--deadline", type=float, default=1800.0,
                         help="seconds to wait for the last records after the chaos")
-    parser.add_argument("--exactly-once", action="store_true",
-                        help="run the workers with Faust processing_guarantee=exactly_once")
     parser.add_argument("--no-broker-restart", action="store_true")
     parser.add_argument("--out", type=Path, help="also write the JSON report here")
     parser.add_argument("--workdir", type=Path,

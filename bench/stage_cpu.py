@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/stage_cpu.py clean [--count 4000] [--noop] [--py-spy out.txt]
 
-Starts ``akhbar worker <stage>`` (or, with ``--noop``, ``bench/faust_noop.py``: the Faust
-shell around a processor that does nothing) on fresh uuid topics, waits until it owns its
+Starts ``akhbar worker <stage>`` (or, with ``--noop``, ``bench/noop_worker.py``: the
+worker shell around a processor that does nothing) on fresh uuid topics, waits until it owns its
 partitions, then pushes ``--count`` records of that stage's input (made like
 ``bench/e2e.py``'s articles, run through the earlier stages in this process) and reads the
 worker's CPU from /proc before and after. ``AKHBAR_PRODUCER_LINGER_MS`` in the environment
@@ -29,7 +29,7 @@ from bench.e2e import (
     encode_all,
     make_records,
     new_settings,
-    start_faust_noop,
+    start_noop_worker,
     start_worker,
     wait_assigned,
 )
@@ -37,23 +37,23 @@ from bench.e2e import (
 from akhbar.client import push
 from akhbar.config import STAGES, Settings, Stage
 from akhbar.kafka.topics import ensure_topics
-from akhbar.records import encode
 from akhbar.workers import processors
+from akhbar.workers.sink import Incoming
 
 
 def stage_inputs(settings: Settings, stage: Stage, count: int) -> list[bytes]:
     """Raw articles, cleaned (and deduplicated) in process up to ``stage``'s input."""
     values = encode_all(make_records(count, 3, "cpu"))
     for earlier in STAGES[: STAGES.index(stage)]:
-        process = (processors.clean_processor(settings) if earlier == "clean"
-                   else processors.dedup_processor(settings, {}))
+        process = processors.processor_for(settings, earlier)
         kept: list[bytes] = []
-        for value in values:
+        for offset, value in enumerate(values):
             try:
-                outputs = process(value, time.time())
+                outputs = process(Incoming("in", 0, offset, int(time.time() * 1000), None,
+                                           value))
             except Exception:
                 continue  # the worker would dead-letter it
-            kept += [encode(record) for role, record in outputs if role != "duplicates"]
+            kept += [o.value for o in outputs if o.role != "duplicates"]
         values = kept
     return values
 
@@ -65,7 +65,7 @@ async def measure(args: argparse.Namespace) -> None:
     settings = new_settings(args.bootstrap, args.partitions, work, f"cpu{stage}")
     await ensure_topics(settings)
     payloads = stage_inputs(settings, stage, args.count)
-    proc: Proc = (start_faust_noop(settings, work) if args.noop
+    proc: Proc = (start_noop_worker(settings, work) if args.noop
                   else start_worker(settings, stage, work, stage))
     spy: subprocess.Popen[bytes] | None = None
     try:
@@ -102,7 +102,7 @@ def main() -> None:
     parser.add_argument("stage", choices=STAGES)
     parser.add_argument("--count", type=int, default=4000)
     parser.add_argument("--noop", action="store_true",
-                        help="the Faust shell with a do-nothing processor (stage ignored)")
+                        help="the worker shell with a do-nothing processor (stage ignored)")
     parser.add_argument("--bootstrap", default="127.0.0.1:9092")
     parser.add_argument("--partitions", type=int, default=2)
     parser.add_argument("--py-spy", help="write a raw py-spy profile of the worker here")

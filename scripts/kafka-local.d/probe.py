@@ -66,7 +66,7 @@ def main() -> int:
     timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 2.0
     try:
         print(probe(host, port, timeout))
-    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+    except Exception as exc:
         print(f"not ready: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0

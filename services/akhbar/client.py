@@ -180,13 +180,25 @@ async def push(settings: Settings, payloads: Iterable[bytes], *,
             await _require_topics(producer.client, [topic])
             async for payload in _read_in_thread(payloads):
                 acks.raise_first_failure()
-                acks.add(await producer.send(topic, payload, key=_key_of(payload)))
+                key = _key_of(payload)
+                check_size(settings, key, payload, acks.done + len(acks.pending) + 1)
+                acks.add(await producer.send(topic, payload, key=key))
                 if len(acks.pending) >= 1000:
                     await acks.settle()
             await acks.settle()
     finally:
         await producer.stop()
     return acks.done
+
+
+def check_size(settings: Settings, key: bytes | None, payload: bytes, number: int) -> None:
+    """Refuse a record over AKHBAR_MAX_RECORD_BYTES before it is sent (the size policy of
+    akhbar.kafka.sizes: the clean worker would dead-letter it as record_too_large)."""
+    size = len(payload) + len(key or b"")
+    if size > settings.max_record_bytes:
+        raise RecordTooLarge(f"record {number} is {size:,} bytes, over the limit of "
+                             f"{settings.max_record_bytes:,} bytes (AKHBAR_MAX_RECORD_BYTES); "
+                             "nothing after it was sent")
 
 
 class _Acks:

@@ -43,11 +43,26 @@ class Settings:
     partitions: int = 3  # AKHBAR_PARTITIONS: for `akhbar topics create`
     replication_factor: int = 1  # AKHBAR_REPLICATION_FACTOR
     group_prefix: str = "akhbar-"  # AKHBAR_GROUP_PREFIX: consumer group = prefix + stage
-    data_dir: Path = Path("var")  # AKHBAR_DATA_DIR: worker state (rocksdict tables)
+    data_dir: Path = Path("var")  # AKHBAR_DATA_DIR: local files (workers keep state in Kafka)
     http_host: str = "127.0.0.1"  # AKHBAR_HTTP_HOST: bind address of /metrics and health
     http_port: int = 0  # AKHBAR_HTTP_PORT: 0 = per-stage default (clean 9101 .. tag 9103)
-    max_record_bytes: int = 4_000_000  # AKHBAR_MAX_RECORD_BYTES: larger records dead-lettered
-    max_body_bytes: int = 2_000_000  # AKHBAR_MAX_BODY_BYTES: larger bodies are dead-lettered
+    # AKHBAR_MAX_RECORD_BYTES: the largest raw record (key + value + headers) accepted: push
+    # refuses larger ones, the clean worker dead-letters them (record_too_large). Every
+    # topic's max.message.bytes, producer and fetch size follows (akhbar.kafka.sizes).
+    max_record_bytes: int = 4_000_000
+    max_body_bytes: int = 2_000_000  # AKHBAR_MAX_BODY_BYTES: larger bodies: body_too_large
+    # AKHBAR_MAX_ENTITIES: entities kept per enriched article (title first, then body, in
+    # text order); the record counts the rest in `entities_dropped`.
+    max_entities: int = 10_000
+    # AKHBAR_BATCH_MAX_RECORDS: records a worker takes per poll; the batch's offsets are
+    # committed once all its outputs are acked. Batches form only under load.
+    batch_max_records: int = 100
+    # AKHBAR_PRODUCE_TIMEOUT_MS: how long one produce may take, the client's own retries of
+    # retriable errors included, before it counts as failed.
+    produce_timeout_ms: int = 30_000
+    # AKHBAR_PRODUCE_RETRIES: further attempts after a retriable produce failure (timeout,
+    # no leader, too few replicas, topic missing); then the input is dead-lettered.
+    produce_retries: int = 2
     dedup_threshold: float = 0.8  # AKHBAR_DEDUP_THRESHOLD: estimated Jaccard for near-duplicates
     dedup_window_seconds: float = 7 * 86400.0  # AKHBAR_DEDUP_WINDOW_SECONDS
     log_level: str = "INFO"  # AKHBAR_LOG_LEVEL
@@ -103,6 +118,14 @@ class Settings:
             raise ConfigError("AKHBAR_PRODUCER_LINGER_MS must be in [0, 1000]")
         if self.connect_timeout_seconds <= 0:
             raise ConfigError("AKHBAR_CONNECT_TIMEOUT_SECONDS must be > 0")
+        if self.max_record_bytes < 1024 or self.max_body_bytes < 1:
+            raise ConfigError("AKHBAR_MAX_RECORD_BYTES must be >= 1024, "
+                              "AKHBAR_MAX_BODY_BYTES >= 1")
+        if self.max_entities < 0 or self.batch_max_records < 1 or self.produce_retries < 0:
+            raise ConfigError("AKHBAR_MAX_ENTITIES and AKHBAR_PRODUCE_RETRIES must be >= 0, "
+                              "AKHBAR_BATCH_MAX_RECORDS >= 1")
+        if self.produce_timeout_ms < 100:
+            raise ConfigError("AKHBAR_PRODUCE_TIMEOUT_MS must be >= 100")
         if not 0.0 < self.dedup_threshold <= 1.0:
             raise ConfigError("AKHBAR_DEDUP_THRESHOLD must be in (0, 1]")
         for name, kind in _field_types().items():  # also for values set in code (replace())

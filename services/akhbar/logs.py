@@ -30,15 +30,36 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+# HTML extraction libraries log ordinary bad input (empty trees, markup without text) at
+# WARNING and ERROR. The worker dead-letters such input with its own WARNING line and
+# reason, so their lines are DEBUG detail here, not errors.
+CHATTY = ("trafilatura", "htmldate", "justext", "courlan")
+
+
+class Demote(logging.Filter):
+    """Re-level records of the ``CHATTY`` libraries to DEBUG; drop them unless DEBUG is on."""
+
+    def __init__(self, level: str = "INFO") -> None:
+        super().__init__()
+        self.show: bool = logging.getLevelName(level.upper()) <= logging.DEBUG
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.split(".", 1)[0] not in CHATTY:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return self.show
+
+
 def logging_config(level: str) -> dict[str, Any]:
-    """A ``dictConfig`` that sends every logger (ours, Faust's, aiokafka's) through JSON."""
+    """A ``dictConfig`` that sends every logger (ours, aiokafka's, the libraries') through
+    JSON on stderr; aiokafka below WARNING is noise at any level we run at."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
+        "filters": {"demote": {"()": Demote, "level": level}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
-                                "stream": "ext://sys.stderr"}},
+                                "stream": "ext://sys.stderr", "filters": ["demote"]}},
         "root": {"level": level.upper(), "handlers": ["stderr"]},
-        "loggers": {"aiokafka": {"level": "WARNING"}, "faust": {"level": "WARNING"},
-                    "mode": {"level": "WARNING"}},
+        "loggers": {"aiokafka": {"level": "WARNING"}},
     }

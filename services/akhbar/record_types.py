@@ -125,6 +125,7 @@ class EnrichedArticle(TypedDict):
     entities: list[Entity]
     title_entities: list[Entity]
     pipeline_version: str
+    entities_dropped: NotRequired[int]
 
 
 class DuplicateDedup(TypedDict):
@@ -157,7 +158,7 @@ class DuplicateRecord(TypedDict):
 
 
 DeadLetter = TypedDict("DeadLetter", {
-    'akhbar.dlq.reason': Literal['invalid_utf8', 'invalid_json', 'schema_violation', 'body_too_large', 'empty_after_cleaning', 'html_extraction_failed', 'processing_error'],
+    'akhbar.dlq.reason': Literal['invalid_utf8', 'invalid_json', 'schema_violation', 'body_too_large', 'record_too_large', 'empty_after_cleaning', 'html_extraction_failed', 'processing_error', 'output_rejected'],
     'akhbar.dlq.message': str,
     'akhbar.dlq.stage': Literal['clean', 'dedup', 'tag', 'batch'],
     'akhbar.dlq.worker': str,

@@ -2,6 +2,11 @@
 
 The schemas are the single source of truth; this module only loads and applies them.
 Decoding failures become :class:`RejectedInput` with a reason for the dead-letter topic.
+
+Untrusted input (the raw topic) is validated in full (:func:`decode`). Records our own
+stages wrote get :func:`decode_trusted`: a structural check of the top-level fields
+derived from the same schemas (present, of the right JSON type, enums), a few µs; the full
+validator runs only to explain a record that fails it.
 """
 
 from __future__ import annotations
@@ -91,13 +96,99 @@ def decode(value: bytes | None, kind: RecordKind, *, max_bytes: int | None = Non
     if value is None or not value:
         raise RejectedInput("invalid_json", "empty record value")
     if max_bytes is not None and len(value) > max_bytes:
-        raise RejectedInput("body_too_large", f"record is {len(value)} bytes > limit {max_bytes}")
+        raise RejectedInput("record_too_large", f"record is {len(value)} bytes, over the limit "
+                            f"of {max_bytes} (AKHBAR_MAX_RECORD_BYTES)")
+    return validate(kind, _loads(value))
+
+
+def _loads(value: bytes) -> object:
     try:
         value.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RejectedInput("invalid_utf8", f"byte {exc.start}: {exc.reason}") from exc
     try:
-        obj = orjson.loads(value)
+        return orjson.loads(value)
     except orjson.JSONDecodeError as exc:
         raise RejectedInput("invalid_json", str(exc)[:300]) from exc
-    return validate(kind, obj)
+
+
+def decode_trusted(value: bytes | None, kind: RecordKind) -> Record:
+    """A record one of our stages wrote: parse, check the top-level structure only.
+
+    orjson rejects invalid UTF-8 itself, so the separate UTF-8 pass of :func:`decode` is
+    skipped unless parsing fails (to name the reason precisely).
+    """
+    if not value:
+        raise RejectedInput("invalid_json", "empty record value")
+    try:
+        obj = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        obj = _loads(value)  # raises with the precise reason
+    if not conforms(kind, obj):
+        return validate(kind, obj)  # explains the failure (or accepts what we misjudged)
+    assert isinstance(obj, dict)
+    return obj
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "object": (dict,),
+    "array": (list,), "boolean": (bool,), "null": (type(None),),
+}
+Shape = tuple[frozenset[str], dict[str, tuple[tuple[type, ...], frozenset[Any] | None]]]
+
+
+@cache
+def _shape(kind: RecordKind) -> Shape:
+    """Required keys and, per known property, its allowed Python types and enum."""
+    schemas = {s["$id"].rsplit("/", 1)[-1]: s for s in _schemas().values()}
+
+    def resolve(ref: str, base: str) -> tuple[dict[str, Any], str]:
+        target, _, pointer = ref.partition("#")
+        node: Any = schemas[target or base]
+        for part in filter(None, pointer.split("/")):
+            node = node[part]
+        return node, target or base
+
+    required: set[str] = set()
+    props: dict[str, dict[str, Any]] = {}
+
+    def merge(schema: dict[str, Any], base: str) -> None:
+        if "$ref" in schema:
+            merge(*resolve(schema["$ref"], base))
+        required.update(schema.get("required", ()))
+        for name, spec in schema.get("properties", {}).items():
+            while "$ref" in spec and "type" not in spec and "enum" not in spec:
+                spec, base = resolve(spec["$ref"], base)
+            props.setdefault(name, {}).update(spec)
+
+    merge(_schemas()[kind], f"{kind}.schema.json")
+    checks: dict[str, tuple[tuple[type, ...], frozenset[Any] | None]] = {}
+    for name, spec in props.items():
+        kinds = spec.get("type")
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        types = tuple(t for k in kinds or () for t in _JSON_TYPES[k])
+        enum = frozenset(spec["enum"]) if "enum" in spec else None
+        if types or enum is not None:
+            checks[name] = (types, enum)
+    return frozenset(required), checks
+
+
+def conforms(kind: RecordKind, obj: object) -> bool:
+    """The structural check: an object with every required key, known keys well typed."""
+    if not isinstance(obj, dict):
+        return False
+    required, checks = _shape(kind)
+    if not required <= obj.keys():
+        return False
+    for name, value in obj.items():
+        check = checks.get(name)
+        if check is None:
+            continue
+        types, enum = check
+        if types and (not isinstance(value, types) or
+                      (isinstance(value, bool) and bool not in types)):
+            return False
+        if enum is not None and value not in enum:
+            return False
+    return True

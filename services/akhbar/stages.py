@@ -13,7 +13,7 @@ from akhbar import __version__
 from akhbar.core.clean import clean_article
 from akhbar.core.dedup import Deduper
 from akhbar.core.normalize import match_form
-from akhbar.records import Record
+from akhbar.records import Record, encode
 
 if TYPE_CHECKING:
     from akhbar.tagger import Tagger
@@ -113,4 +113,38 @@ def tag_stage(tagger: Tagger, record: Record) -> Record:
     out["entities"] = [entity.to_dict() for entity in in_body]
     out["title_entities"] = [entity.to_dict() for entity in in_title]
     out["pipeline_version"] = PIPELINE_VERSION
+    return out
+
+
+def bound_entities(record: Record, *, max_entities: int, max_bytes: int) -> Record:
+    """An enriched record whose entity lists fit ``max_entities`` and ``max_bytes``.
+
+    Title entities are kept first, then body entities in text order; what does not fit is
+    dropped from the end (body first) and counted in ``entities_dropped``, present only
+    when something was dropped. A record too large even without entities is returned
+    without them (the caller's size check rejects it).
+    """
+    title, body = record["title_entities"], record["entities"]
+    keep_title = min(len(title), max_entities)
+    keep_body = min(len(body), max_entities - keep_title)
+    out = _with_entities(record, title, body, keep_title, keep_body)
+    size = len(encode(out))
+    if size <= max_bytes:
+        return out
+    excess = size - max_bytes + 24  # room for a longer "entities_dropped": N
+    while excess > 0 and keep_body:
+        keep_body -= 1
+        excess -= len(encode(body[keep_body])) + 1
+    while excess > 0 and keep_title:
+        keep_title -= 1
+        excess -= len(encode(title[keep_title])) + 1
+    return _with_entities(record, title, body, keep_title, keep_body)
+
+
+def _with_entities(record: Record, title: list[Record], body: list[Record],
+                   keep_title: int, keep_body: int) -> Record:
+    out = {**record, "title_entities": title[:keep_title], "entities": body[:keep_body]}
+    dropped = len(title) - keep_title + len(body) - keep_body + record.get("entities_dropped", 0)
+    if dropped:
+        out["entities_dropped"] = dropped
     return out

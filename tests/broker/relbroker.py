@@ -37,12 +37,6 @@ from tests.corpus import anercorp_sentences, orthographic_variant, raw_record
 
 SCRIPT = REPO / "scripts" / "kafka-local"
 
-# Faust reads these from the environment (faust/types/settings/settings.py, env_name=...).
-# A SIGKILLed member stays in its consumer group until its session times out, and the
-# group cannot rebalance onto the restarted worker before that: with Faust's default
-# 60 s session every kill stalls a stage for up to a minute. 10 s keeps chaos runs short.
-FAST_REBALANCE = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
-EXACTLY_ONCE = {"PROCESSING_GUARANTEE": "exactly_once"}
 
 
 # --------------------------------------------------------------------------- broker
@@ -65,11 +59,17 @@ class RelBroker:
     port: int
     controller_port: int
     restarts: list[float] = field(default_factory=list)
+    extra_config: str = ""  # server.properties lines (AKHBAR_KAFKA_EXTRA_CONFIG)
 
     @classmethod
-    def create(cls, data: Path) -> RelBroker:
+    def create(cls, data: Path, extra_config: str = "") -> RelBroker:
         port, controller = _free_port_pair()
-        return cls(data=data, port=port, controller_port=controller)
+        return cls(data=data, port=port, controller_port=controller,
+                   extra_config=extra_config)
+
+    @property
+    def pid(self) -> int:
+        return int((self.data / "broker.pid").read_text())
 
     @property
     def bootstrap(self) -> str:
@@ -80,15 +80,21 @@ class RelBroker:
         env.update({"AKHBAR_KAFKA_PORT": str(self.port),
                     "AKHBAR_KAFKA_CONTROLLER_PORT": str(self.controller_port),
                     "AKHBAR_KAFKA_DATA": str(self.data),
-                    "AKHBAR_KAFKA_PYTHON": sys.executable})
+                    "AKHBAR_KAFKA_PYTHON": sys.executable,
+                    "AKHBAR_KAFKA_EXTRA_CONFIG": self.extra_config})
         return env
 
-    def _run(self, command: str, timeout: float = 300.0) -> None:
-        result = subprocess.run([str(SCRIPT), command], env=self._env(), capture_output=True,
-                                text=True, timeout=timeout)
+    def _run(self, command: str, *args: str, timeout: float = 300.0) -> str:
+        result = subprocess.run([str(SCRIPT), command, *args], env=self._env(),
+                                capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0:
             raise RuntimeError(f"kafka-local {command} ({self.bootstrap}, {self.data}) failed:\n"
                                f"{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def tool(self, main_class: str, *args: str) -> str:
+        """Run one of Kafka's command-line tools against this broker."""
+        return self._run("run", main_class, "--bootstrap-server", self.bootstrap, *args)
 
     def start(self) -> None:
         self._run("start")
@@ -265,6 +271,7 @@ class Outputs:
     dead_values: Counter[bytes] = field(default_factory=Counter)
     dead_headers: list[dict[str, str]] = field(default_factory=list)
     dead_pairs: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
+    dead_all_headers: list[list[tuple[str, bytes]]] = field(default_factory=list)  # ours too
     records: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -300,6 +307,7 @@ async def read_outputs(settings: Settings, *, idle: float = 3.0,
                         out.dead_values[m.value] += 1
                         out.dead_headers.append(decode_headers(m.headers or ()))
                         out.dead_pairs.append((m.value, out.dead_headers[-1]))
+                        out.dead_all_headers.append(list(m.headers or ()))
                         continue
                     record = orjson.loads(m.value)
                     target = out.enriched if role == "enriched" else out.duplicates

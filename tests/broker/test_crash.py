@@ -16,7 +16,6 @@ import pytest
 from akhbar.config import Settings
 from akhbar.kafka.topics import ensure_topics
 from tests.broker.relbroker import (
-    FAST_REBALANCE,
     ChaosPlan,
     ChaosWorkers,
     RelBroker,
@@ -46,7 +45,7 @@ async def test_kills_and_broker_restart_lose_nothing(rel_broker: RelBroker, tmp_
                         group_prefix=f"c{tag}-", data_dir=tmp_path / "state", partitions=3)
     await ensure_topics(settings)
     pushed = build_corpus(COUNT, SEED)
-    workers = ChaosWorkers(settings, tmp_path / "logs", extra_env=dict(FAST_REBALANCE))
+    workers = ChaosWorkers(settings, tmp_path / "logs")
     try:
         workers.start("clean", "dedup", "tag")
         events = await run_chaos(settings, workers, rel_broker, pushed,

@@ -28,7 +28,7 @@ async def test_a_dead_stage_shows_its_lag_from_the_broker(settings: Settings,
     workers.start("clean", "dedup", "tag")
     await collect(settings, until=await push(settings, articles("first", 6)))
     tag = settings.group("tag")
-    for _ in range(60):  # Faust commits once a second: let it commit the first six
+    for _ in range(60):  # the worker commits in the background: let it commit the first six
         if sum(r.lag for r in await lag(settings, [tag])) == 0:
             break
         await asyncio.sleep(0.5)

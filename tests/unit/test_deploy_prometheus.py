@@ -148,7 +148,7 @@ def test_dashboard_and_alerts_cover_every_metric_family() -> None:
                        *(metric_names(r["expr"]) for r in alert_rules()))
     families = {family.name for family in REGISTRY.collect()}
     unused = {f for f in families if not any(u.startswith(f) for u in used)}
-    assert len(families) == 13
+    assert len(families) == 15
     assert unused == set()
 
 
@@ -179,8 +179,9 @@ def test_alerts_cover_the_required_conditions() -> None:
     assert {"AkhbarWorkerDown", "AkhbarWorkerNotReady", "AkhbarConsumerLagGrowing",
             "AkhbarDeadLetterRateHigh", "AkhbarEndToEndLatencyHigh", "AkhbarStageNotConsuming",
             "AkhbarBrokerLagGrowing", "AkhbarStageHasNoWorker",
-            "AkhbarKafkaExporterDown"} <= set(rules)
+            "AkhbarKafkaExporterDown", "AkhbarOutputRejected"} <= set(rules)
     assert "up{job=\"akhbar\"} == 0" in rules["AkhbarWorkerDown"]["expr"]
+    assert "akhbar_output_failures_total" in rules["AkhbarOutputRejected"]["expr"]
     for name in ("AkhbarStageNotConsuming", "AkhbarBrokerLagGrowing"):  # the broker's view
         assert "kafka_consumergroup_lag" in rules[name]["expr"]
         assert "akhbar_consumer_lag_records" not in rules[name]["expr"]

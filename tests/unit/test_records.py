@@ -39,7 +39,8 @@ def test_oversized_records_are_rejected_before_parsing() -> None:
     value = orjson.dumps(raw_record("x", "ا" * 10_000))
     with pytest.raises(RejectedInput) as caught:
         decode(value, "raw_article", max_bytes=1000)
-    assert caught.value.reason == "body_too_large"
+    assert caught.value.reason == "record_too_large"
+    assert "AKHBAR_MAX_RECORD_BYTES" in caught.value.detail
 
 
 def test_schema_errors_name_the_field() -> None:

@@ -8,13 +8,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import faust
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from akhbar.config import Settings
 from akhbar.core.errors import ConfigError
-from akhbar.kafka.connection import aiokafka_options, faust_credentials
+from akhbar.kafka.connection import aiokafka_options
+from akhbar.metrics import REGISTRY
 from akhbar.workers import runtime
 from akhbar.workers.health import HealthState, serve
 
@@ -69,7 +69,6 @@ def test_ssl_only_has_a_context_and_no_sasl(pki: dict[str, Path]) -> None:
 def test_plaintext_has_no_security_options() -> None:
     options = aiokafka_options(Settings.from_env({}))
     assert options == {"bootstrap_servers": "127.0.0.1:9092", "security_protocol": "PLAINTEXT"}
-    assert faust_credentials(Settings.from_env({})) is None
 
 
 async def test_aiokafka_clients_accept_the_options(pki: dict[str, Path]) -> None:
@@ -87,30 +86,20 @@ async def test_aiokafka_clients_accept_the_options(pki: dict[str, Path]) -> None
         await consumer.stop()
 
 
-def test_sasl_reaches_faust_credentials(pki: dict[str, Path]) -> None:
-    credentials = faust_credentials(Settings.from_env(_env(pki, "SASL_SSL", **SASL)))
-    assert isinstance(credentials, faust.SASLCredentials)
-    assert credentials.username == "ingest"
-    assert credentials.password == PASSWORD
-    assert str(credentials.mechanism.value) == "SCRAM-SHA-512"
-    _assert_verifying(credentials.ssl_context)
-    assert str(credentials.protocol.value) == "SASL_SSL"
-
-
-def test_ssl_reaches_faust_credentials(pki: dict[str, Path]) -> None:
-    credentials = faust_credentials(Settings.from_env(_env(pki, "SSL")))
-    assert isinstance(credentials, faust.SSLCredentials)
-    _assert_verifying(credentials.context)
-
-
-def test_worker_app_carries_the_credentials(pki: dict[str, Path], tmp_path: Path) -> None:
-    env = _env(pki, "SASL_PLAINTEXT", **SASL) | {"AKHBAR_DATA_DIR": str(tmp_path)}
-    del env["AKHBAR_SSL_CAFILE"], env["AKHBAR_SSL_CERTFILE"], env["AKHBAR_SSL_KEYFILE"]
-    app = runtime.build_app(Settings.from_env(env), "clean", HealthState())
-    credentials = app.conf.broker_credentials
-    assert isinstance(credentials, faust.SASLCredentials)
-    assert (credentials.username, credentials.password) == ("ingest", PASSWORD)
-    assert str(credentials.protocol.value) == "SASL_PLAINTEXT"
+async def test_worker_clients_carry_the_credentials(pki: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    """The worker's own consumer and producer, as runtime.Worker builds them."""
+    env = _env(pki, "SASL_SSL", **SASL) | {"AKHBAR_DATA_DIR": str(tmp_path)}
+    worker = runtime.Worker(Settings.from_env(env), "clean", HealthState())
+    try:
+        for client in (worker.sink.producer.client, worker.consumer._client):
+            assert client._security_protocol == "SASL_SSL"
+            assert client._sasl_mechanism == "SCRAM-SHA-512"
+            assert (client._sasl_plain_username, client._sasl_plain_password) == (
+                "ingest", PASSWORD)
+            _assert_verifying(client._ssl_context)
+    finally:
+        await worker.close()
 
 
 @pytest.mark.parametrize("missing", ["AKHBAR_SASL_MECHANISM", "AKHBAR_SASL_USERNAME",
@@ -133,7 +122,7 @@ def _get(host: str, port: int, path: str) -> int:
 
 def test_health_and_metrics_bind_to_the_configured_host() -> None:
     settings = Settings.from_env({"AKHBAR_HTTP_HOST": "127.0.0.2"})
-    server = serve(settings.http_host, 0, HealthState(alive=True))
+    server = serve(settings.http_host, 0, HealthState(alive=True), REGISTRY)
     try:
         host, port = server.server_address[:2]
         assert host == "127.0.0.2"
@@ -148,7 +137,7 @@ def test_health_and_metrics_bind_to_the_configured_host() -> None:
 
 def test_worker_serves_http_on_the_configured_host(monkeypatch: pytest.MonkeyPatch,
                                                    tmp_path: Path) -> None:
-    """``runtime.run`` hands AKHBAR_HTTP_HOST/PORT to the health server (Faust stubbed out)."""
+    """``runtime.run`` hands AKHBAR_HTTP_HOST/PORT to the health server (Kafka stubbed out)."""
     calls: list[tuple[str, int]] = []
 
     class FakeServer:
@@ -157,20 +146,19 @@ def test_worker_serves_http_on_the_configured_host(monkeypatch: pytest.MonkeyPat
         def shutdown(self) -> None:
             calls.append(("shutdown", 0))
 
-    def fake_serve(host: str, port: int, state: HealthState) -> FakeServer:
+        def server_close(self) -> None:
+            calls.append(("closed", 0))
+
+    def fake_serve(host: str, port: int, state: HealthState, registry: Any) -> FakeServer:
         calls.append((host, port))
         return FakeServer()
 
-    class FakeWorker:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
-
-        def execute_from_commandline(self) -> None:
-            calls.append(("ran", 0))
+    async def fake_main(settings: Settings, stage: str, health: HealthState) -> None:
+        calls.append(("ran", 0))
 
     monkeypatch.setattr(runtime, "serve", fake_serve)
-    monkeypatch.setattr(runtime.faust, "Worker", FakeWorker)
+    monkeypatch.setattr(runtime, "_main", fake_main)
     settings = Settings.from_env({"AKHBAR_HTTP_HOST": "10.1.2.3", "AKHBAR_HTTP_PORT": "9555",
                                   "AKHBAR_DATA_DIR": str(tmp_path)})
     runtime.run(settings, "clean")
-    assert calls == [("10.1.2.3", 9555), ("ran", 0), ("shutdown", 0)]
+    assert calls == [("10.1.2.3", 9555), ("ran", 0), ("shutdown", 0), ("closed", 0)]

@@ -25,6 +25,7 @@ from akhbar.config import Settings
 from akhbar.core.errors import RejectedInput
 from akhbar.records import schema_dir
 from akhbar.workers import processors
+from akhbar.workers.sink import Incoming
 
 PACKAGE = Path(processors.__file__).resolve().parents[1]
 # the interpreter, its packages, ours and our schemas (read once, lazily, on first use)
@@ -114,12 +115,13 @@ def _run_all(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     done: list[dict[str, Any]] = []
     for record in records:
         try:
-            [(_, cleaned)] = clean(orjson.dumps(record), 1.0)
+            [cleaned] = clean(Incoming("raw", 0, 0, 1000, None, orjson.dumps(record)))
         except RejectedInput:
             continue
-        [(route, deduped)] = dedup(orjson.dumps(cleaned), 1.0)
-        if route == "deduped":
-            done.extend(out for _, out in tag(orjson.dumps(deduped), 1.0))
+        [deduped] = dedup(Incoming("clean", 0, 0, 1000, cleaned.key, cleaned.value))
+        if deduped.role == "deduped":
+            done.extend(orjson.loads(out.value) for out in
+                        tag(Incoming("deduped", 0, 0, 1000, deduped.key, deduped.value)))
     return done
 
 

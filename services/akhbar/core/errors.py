@@ -32,9 +32,11 @@ Reason = Literal[
     "invalid_json",
     "schema_violation",
     "body_too_large",
+    "record_too_large",
     "empty_after_cleaning",
     "html_extraction_failed",
     "processing_error",
+    "output_rejected",
 ]
 REASONS: tuple[str, ...] = get_args(Reason)
 

@@ -1,4 +1,4 @@
-"""Connection settings for aiokafka and Faust, derived from :class:`Settings` in one place."""
+"""Connection settings for aiokafka, derived from :class:`Settings` in one place."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import ssl
 from typing import Any
 
 from akhbar.config import Settings
+from akhbar.core.errors import BrokerUnreachable
 
 
 def ssl_context(settings: Settings) -> ssl.SSLContext | None:
@@ -39,22 +40,8 @@ def aiokafka_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
-def faust_broker_url(settings: Settings) -> str:
-    return ";".join(f"kafka://{host}" for host in settings.bootstrap_servers.split(","))
-
-
-def faust_credentials(settings: Settings) -> Any:
-    """Faust's credentials object for SASL/SSL, or ``None`` for plaintext."""
-    import faust
-
-    context = ssl_context(settings)
-    if settings.security_protocol.startswith("SASL"):
-        return faust.SASLCredentials(
-            username=settings.sasl_username,
-            password=settings.sasl_password.reveal(),
-            mechanism=settings.sasl_mechanism,
-            ssl_context=context,
-        )
-    if context is not None:
-        return faust.SSLCredentials(context)
-    return None
+def unreachable(settings: Settings, exc: BaseException) -> BrokerUnreachable:
+    """The one-line error for a broker that does not answer at start."""
+    return BrokerUnreachable(
+        f"no Kafka broker answered at {settings.bootstrap_servers} "
+        f"(AKHBAR_BOOTSTRAP_SERVERS): {exc}")
