@@ -121,3 +121,36 @@ def test_a_clitic_before_a_given_name_keeps_it_in_the_person(tagger: Tagger) -> 
     text = "التقى الوزير آن باترسون ومايكل ريتني في الرياض."
     names = {e.text for e in tagger.tag(text) if e.type == "PER"}
     assert "مايكل ريتني" in names
+
+
+@pytest.mark.parametrize(
+    ("word", "skip"),
+    [
+        ("كريم", 0),  # a given name, though ريم (ك + ريم) is one too
+        ("بشار", 0),  # not ب + شار
+        ("وليد", 0),  # not و + ليد
+        ("لبنان", 0),  # not ل + بنان
+        ("بكر", 0),
+        ("فهد", 0),
+        ("ولبنان", 1),  # و + a known name
+        ("وكريم", 1),
+        ("بالعراق", 1),  # ب + the article reading
+    ],
+)
+def test_a_word_that_is_itself_a_known_name_keeps_its_letters(
+    tagger: Tagger, word: str, skip: int
+) -> None:
+    from akhbar.core.normalize import match_form
+    from akhbar.tagger.pipeline import _clitic_skip, make_doc
+
+    doc = make_doc([match_form(word)], tagger.knowledge)
+    assert _clitic_skip(match_form(word), doc) == skip
+
+
+@pytest.mark.parametrize("name", ["كريم العبيدي", "كريم فؤاد"])
+def test_a_given_name_starting_with_a_clitic_letter_is_tagged_whole(
+    tagger: Tagger, name: str
+) -> None:
+    display = f"وقال الكاتب {name} إن الوضع صعب"
+    persons = [e for e in tagger.tag(display) if e.type == "PER"]
+    assert [(e.text, e.canonical) for e in persons] == [(name, name)]

@@ -69,19 +69,29 @@ def _known(word: str, knowledge: Knowledge) -> bool:
     )
 
 
+def _known_whole(word: str, knowledge: Knowledge) -> bool:
+    """The word as written is a known name or name part (كريم، بشار، وليد، لبنان)."""
+    return _known(word, knowledge) or bool(knowledge.lexicon.role(word))
+
+
 def _clitic_skip(word: str, doc: Doc) -> int:
     """Chars of proclitic to leave out of a model span.
 
-    Article readings (وال، بال، لل) and readings whose rest is a known name are taken.
-    The conjunction و is also dropped before an unknown name unless the whole word is a
-    known name (وليد، واشنطن); ف/ب/ل/ك stay unless confirmed (فرهات، بلير).
+    A word that is itself a known name or name part keeps its letters, even when the
+    rest would be a name too (كريم is not ك + ريم, بشار not ب + شار, لبنان not ل + بنان).
+    Otherwise the first of the readings (fewest letters first) that is an article
+    reading (وال، بال، لل) or whose rest is a known name or a word of the document is
+    taken; the conjunction و is also dropped before an unknown name; ف/ب/ل/ك stay
+    unless confirmed (فرهات، بلير).
     """
-    for skip, form in clitic_readings(word)[1:]:
+    if _known_whole(word, doc.knowledge):
+        return 0
+    for skip, form in clitic_readings(word)[1:]:  # fewest letters first
         if form.startswith(ARTICLE) and len(form) > len(ARTICLE) + 1:
             return skip
         if form in doc.word_set or _known(form, doc.knowledge):
             return skip
-    if word.startswith("و") and len(word) > _MIN_SURNAME and not _known(word, doc.knowledge):
+    if word.startswith("و") and len(word) > _MIN_SURNAME:
         return 1
     return 0
 

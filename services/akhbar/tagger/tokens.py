@@ -110,6 +110,8 @@ def clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
     The first reading is the word itself. ``لل`` + X reads as the name ``الX`` whose
     span starts after ``لل`` (the article's alef is not written, so there is nothing
     else to cover). The caller must confirm bare-clitic readings against known names.
+    Readings come fewest skipped letters first, so a caller taking the first confirmed
+    one reads وكريم as و + كريم, not وك + ريم.
     """
     readings = [(0, word)]
     for clitic in CLITICS:
@@ -121,7 +123,7 @@ def clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
         if clitic.endswith("ل") and rest.startswith("ل") and len(rest) > _MIN_STEM:
             readings.append((len(clitic) + 1, ARTICLE + rest[1:]))
         readings.append((len(clitic), rest))
-    return tuple(readings)
+    return tuple(sorted(readings))
 
 
 @lru_cache(maxsize=100_000)
