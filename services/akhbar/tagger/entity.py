@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 EntityType = Literal["PER", "LOC", "ORG"]
@@ -24,7 +24,8 @@ class Entity:
 
     def shifted(self, by: int) -> Entity:
         """The same entity with offsets moved by ``by`` (a part of a longer text)."""
-        return replace(self, start=self.start + by, end=self.end + by)
+        return Entity(self.type, self.text, self.start + by, self.end + by, self.canonical,
+                      self.id, self.source)  # not replace(): 3x the cost, once per entity
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form, the shape the enriched topic carries."""

@@ -1,1 +1,1 @@
-"""The three workers: thin shells on one aiokafka runtime that decode, call a stage function, produce, count."""
+"""The three workers: thin shells on one aiokafka runtime (decode, stage, produce, count)."""
