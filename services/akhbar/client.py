@@ -181,10 +181,12 @@ async def push(settings: Settings, payloads: Iterable[bytes], *,
             await _require_topics(producer.client, [topic])
             source = _in_memory(payloads) if isinstance(payloads, Sequence) else (
                 _read_in_thread(payloads))
+            number = 0
             async for payload in source:
                 acks.raise_first_failure()
                 key = _key_of(payload)
-                check_size(settings, key, payload, acks.done + len(acks.pending) + 1)
+                number += 1
+                check_size(settings, key, payload, number)
                 acks.add(await producer.send(topic, payload, key=key))
                 if len(acks.pending) >= 1000:
                     await acks.settle()

@@ -114,6 +114,7 @@ async def test_every_article_at_the_size_limits_ends_somewhere(rel_broker: RelBr
     assert len(lines) == 1, push.stderr
     assert "Traceback" not in push.stderr + push.stdout
     assert "4,000,000" in lines[0] and "AKHBAR_MAX_RECORD_BYTES" in lines[0], lines[0]
+    assert "record 5 is" in lines[0], lines[0]  # the fifth file in name order
     print(f"push: {lines[0]}")
 
     enriched = {r["id"]: r for r in out.records.get("enriched", [])}
