@@ -26,7 +26,7 @@ from akhbar.core.errors import REASONS, Reason
 from akhbar.kafka.connection import aiokafka_options
 from akhbar.kafka.topics import ensure_topics
 from tests.broker.relbroker import ChaosWorkers, Outputs, distinct_bodies, read_outputs
-from tests.corpus import raw_record
+from tests.support.corpus import raw_record
 
 MAX_BODY = 250_000
 MAX_RECORD = 300_000
