@@ -152,7 +152,7 @@ def _bad_payloads(index: int, rng: random.Random) -> bytes:
 def distinct_bodies(count: int, seed: int) -> list[str]:
     """Articles of 12 ANERcorp sentences drawn at random (seeded), in 4 paragraphs.
 
-    ``tests.corpus.pseudo_articles`` takes consecutive sentences and wraps around after
+    ``tests.support.corpus.pseudo_articles`` takes consecutive sentences and wraps around after
     ~320 articles (3,882 sentences), so beyond that its articles are near-duplicates of
     each other; random draws keep 10,000+ articles distinct (two share ~0.04 sentences).
     """
