@@ -2,12 +2,13 @@
 
     .venv/bin/python -m bench.bench_clean [--rounds 7] [--repeat 20] [--html] [--glued]
 
-The three shared sample articles are cleaned ``--repeat`` times per round (plain text,
-as the raw topic carries them); each round is timed and the median and best rounds are
+The original demo articles (``examples/articles/``, ``tests.support.corpus.sample_texts``)
+are cleaned ``--repeat`` times per round (plain text, as the raw topic carries them); each
+round is timed and the median and best rounds are
 reported, in MB/s of UTF-8 input and articles/s. A second line cleans orthographic
 variants (diacritics, tatweel, hamza spellings, Indic digits, bidi controls; a fresh
 variant per article, so no cache helps), which exercises the slow paths. ``--html``
-also times the HTML path (trafilatura) on pages built from the samples; ``--glued``
+also times the HTML path (trafilatura) on pages built from the same articles; ``--glued``
 first prints a held-out evaluation of the glued-word splitter on ANERcorp.
 """
 

@@ -68,6 +68,10 @@ class RelBroker(KafkaLocal):
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    def tool(self, main_class: str, *args: str) -> str:
+        """Run one of Kafka's command-line tools (e.g. ``AclCommand``) against this broker."""
+        return self.run("run", main_class, "--bootstrap-server", self.bootstrap, *args)
+
     def timed_restart(self) -> float:
         """Graceful stop and start; return (and keep) the seconds the broker was unavailable."""
         started = time.monotonic()

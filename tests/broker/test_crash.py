@@ -25,6 +25,8 @@ from tests.broker.relbroker import (
     wait_accounted,
 )
 
+pytestmark = pytest.mark.slow  # over 30 s or a chaos run: tests/README.md
+
 COUNT = 2000
 SEED = 7
 

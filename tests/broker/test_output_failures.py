@@ -251,6 +251,7 @@ async def test_when_the_dead_letter_is_refused_too_the_worker_stops_without_comm
     assert [orjson.loads(v)["id"] for v in delivered] == ["stuck-0"]
 
 
+@pytest.mark.slow  # ~90 s: the produce and dead-letter timeouts run out
 async def test_a_frozen_broker_stops_the_worker_and_a_restart_delivers(tmp_path: Path) -> None:
     """SIGSTOP the broker while the tag worker tags a long article: the output and its dead
     letter time out, the worker stops without committing; after SIGCONT a restart delivers."""

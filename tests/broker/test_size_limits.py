@@ -36,7 +36,7 @@ from tests.broker.relbroker import (
 )
 from tests.support.corpus import anercorp_sentences, entity_heavy_body
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.timeout(600), pytest.mark.slow]
 
 
 @pytest.fixture
