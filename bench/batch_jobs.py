@@ -1,6 +1,6 @@
 """``akhbar process --jobs N``: articles/s for 1 and 2 jobs (or more), in one run.
 
-    .venv/bin/python bench/batch_jobs.py [--articles 3000] [--jobs 1 2] [--rounds 2]
+    .venv/bin/python -m bench.batch_jobs [--articles 3000] [--jobs 1 2] [--rounds 2]
 
 Writes ``--articles`` pseudo-articles (consecutive ANERcorp sentences, 12 per article,
 distinct) as one JSON-lines file, then runs ``akhbar process --jobs N`` on it as a
@@ -21,10 +21,7 @@ import time
 from pathlib import Path
 
 import orjson
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.corpus
-
-from tests.corpus import pseudo_articles, raw_record
+from tests.support.corpus import pseudo_articles, raw_record
 
 
 def main() -> None:

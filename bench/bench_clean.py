@@ -1,13 +1,14 @@
 """Throughput of the clean stage's core: clean_article + match_form, on one core.
 
-    .venv/bin/python bench/bench_clean.py [--rounds 7] [--repeat 20] [--html] [--glued]
+    .venv/bin/python -m bench.bench_clean [--rounds 7] [--repeat 20] [--html] [--glued]
 
-The three shared sample articles are cleaned ``--repeat`` times per round (plain text,
-as the raw topic carries them); each round is timed and the median and best rounds are
+The original demo articles (``examples/articles/``, ``tests.support.corpus.sample_texts``)
+are cleaned ``--repeat`` times per round (plain text, as the raw topic carries them); each
+round is timed and the median and best rounds are
 reported, in MB/s of UTF-8 input and articles/s. A second line cleans orthographic
 variants (diacritics, tatweel, hamza spellings, Indic digits, bidi controls; a fresh
 variant per article, so no cache helps), which exercises the slow paths. ``--html``
-also times the HTML path (trafilatura) on pages built from the samples; ``--glued``
+also times the HTML path (trafilatura) on pages built from the same articles; ``--glued``
 first prints a held-out evaluation of the glued-word splitter on ANERcorp.
 """
 
@@ -18,21 +19,19 @@ import html
 import itertools
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.support.corpus import sample_texts
+from tests.support.variants import orthographic_variant
+
+from akhbar.core.clean import clean_article
+from akhbar.core.glued import find_split
+from akhbar.core.lexicon import count_words
+from akhbar.core.normalize import match_form
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from tests.unit.test_clean_support import orthographic_variant, sample_texts  # noqa: E402
-
-from akhbar.core.clean import clean_article  # noqa: E402
-from akhbar.core.glued import find_split  # noqa: E402
-from akhbar.core.lexicon import count_words  # noqa: E402
-from akhbar.core.normalize import match_form  # noqa: E402
-
 Article = tuple[str, str]  # (content_type, body)
 
 
@@ -103,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.glued:
         _glued_evaluation()
-    texts = list(sample_texts().values())
+    texts = [text for _name, text in sample_texts()]
     plain = [("text/plain", text) for text in texts] * args.repeat
     _measure("samples, plain text", lambda _: plain, args.rounds)
 

@@ -1,6 +1,6 @@
 """Throughput and memory of Deduper.check() against a large index, on one core.
 
-    .venv/bin/python bench/bench_dedup.py [--index-size 100000] [--queries 20000] [--seed 3]
+    .venv/bin/python -m bench.bench_dedup [--index-size 100000] [--queries 20000] [--seed 3]
 
 Synthetic articles are 12-20 random ANERcorp sentences (about 450 words, like a news
 article), so shingles have real Arabic word statistics while every article is distinct.
@@ -17,14 +17,11 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from akhbar.core.dedup import Deduper
 from akhbar.core.normalize import match_form
-from dedup_variants import plain, read_anercorp
+from bench.dedup_variants import plain, read_anercorp
 
 
 def rss_bytes() -> int:

@@ -1,6 +1,6 @@
 """Tagger speed, load time and resident memory, on text the tagger's choices never saw.
 
-Run: ``.venv/bin/python bench/bench_tagger.py [--repeat 5] [--check]``.
+Run: ``.venv/bin/python -m bench.bench_tagger [--repeat 5] [--check]``.
 
 Text: the dev split of the training file (its last 20 % of sentences, which no feature,
 rule or setting was chosen on), as 20-sentence documents joined into display text, the

@@ -1,6 +1,6 @@
 """Precision and recall of the Deduper per kind of duplicate, on generated labelled cases.
 
-    .venv/bin/python bench/dedup_eval.py [--seed 7] [--threshold 0.8] [--bands 16] [--sweep]
+    .venv/bin/python -m bench.dedup_eval [--seed 7] [--threshold 0.8] [--bands 16] [--sweep]
                                          [--match pipeline|clean|prose|raw]
 
 Every case is checked independently against a snapshot of the index of originals, so
@@ -20,14 +20,10 @@ import inspect
 import random
 import re
 import statistics
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from akhbar.core import dedup
 from akhbar.core.clean import clean_article
@@ -36,7 +32,7 @@ from akhbar.core.errors import RejectedInput
 from akhbar.core.minhash import shingles
 from akhbar.core.normalize import match_form
 from akhbar.stages import match_text
-from dedup_variants import (
+from bench.dedup_variants import (
     EXACT_EDITS,
     NEAR_EDITS,
     Article,

@@ -1,6 +1,6 @@
 """End-to-end throughput and latency of the pipeline on a real Kafka broker.
 
-    .venv/bin/python bench/e2e.py [--articles 20000] [--partitions 2] [--rate 200]
+    .venv/bin/python -m bench.e2e [--articles 20000] [--partitions 2] [--rate 200]
         [--latency-seconds 30] [--scale-stage auto] [--scale-articles 2000] [--json out.json]
 
 Phases, each on its own fresh topics (uuid prefix) and consumer groups:
@@ -22,8 +22,9 @@ Phases, each on its own fresh topics (uuid prefix) and consumer groups:
 Every topic a phase created is deleted when the run ends.
 
 Input: pseudo-articles of 8-14 random ANERcorp sentences (real Arabic news text), about
-88% unique, 4% exact copies, 4% orthographic variants (diacritics, tatweel, Arabic-Indic
-digits), 4% near copies (one sentence replaced) and 0.1% malformed JSON (dead-lettered).
+88% unique, 4% exact copies, 4% orthographic variants (``tests.support.variants``:
+diacritics, tatweel, hamza and letter spellings, other digits, invisible controls), 4% near
+copies (one sentence replaced) and 0.1% malformed JSON (dead-lettered).
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ import asyncio
 import os
 import random
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -45,16 +45,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.corpus
-
-from tests.broker.procs import free_port, worker_env
-from tests.corpus import anercorp_sentences, orthographic_variant
+from tests.support.corpus import anercorp_sentences
+from tests.support.variants import orthographic_variant
 
 from akhbar.client import push, tail
 from akhbar.config import STAGES, Settings, Stage, TopicRole
 from akhbar.kafka.connection import aiokafka_options
 from akhbar.kafka.topics import ensure_topics
+from akhbar.supervisor import free_port, spawn, stop, worker_command, worker_env
 from akhbar.workers.processors import SINKS, SOURCE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -138,24 +136,20 @@ class Proc:
             return 0
 
     def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
+        stop(self.popen)
+
+
+def _quiet_env(settings: Settings, port: int) -> dict[str, str]:
+    """A worker's environment, logging warnings only (and the caller's linger, to compare)."""
+    extra = {"AKHBAR_LOG_LEVEL": "WARNING"}
+    if "AKHBAR_PRODUCER_LINGER_MS" in os.environ:
+        extra["AKHBAR_PRODUCER_LINGER_MS"] = os.environ["AKHBAR_PRODUCER_LINGER_MS"]
+    return worker_env(settings, port, extra)
 
 
 def start_worker(settings: Settings, stage: Stage, log_dir: Path, name: str) -> Proc:
     port = free_port()
-    env = worker_env(settings, port)
-    env["AKHBAR_LOG_LEVEL"] = "WARNING"
-    if "AKHBAR_PRODUCER_LINGER_MS" in os.environ:  # to compare producer settings
-        env["AKHBAR_PRODUCER_LINGER_MS"] = os.environ["AKHBAR_PRODUCER_LINGER_MS"]
-    log = (log_dir / f"{name}.log").open("ab")
-    popen = subprocess.Popen([sys.executable, "-m", "akhbar.cli", "worker", stage],
-                             stdout=log, stderr=subprocess.STDOUT, env=env)
+    popen = spawn(worker_command(stage), log_dir / f"{name}.log", _quiet_env(settings, port))
     return Proc(name, popen, port=port)
 
 
@@ -207,23 +201,18 @@ def broker_cpu() -> float | None:
 
 def start_noop_worker(settings: Settings, log_dir: Path) -> Proc:
     port = free_port()
-    env = worker_env(settings, port)
-    env["AKHBAR_LOG_LEVEL"] = "WARNING"
-    log = (log_dir / "noop-worker.log").open("ab")
-    popen = subprocess.Popen([sys.executable, str(REPO / "bench" / "noop_worker.py")],
-                             stdout=log, stderr=subprocess.STDOUT, env=env)
+    popen = spawn([sys.executable, str(REPO / "bench" / "noop_worker.py")],
+                  log_dir / "noop-worker.log", _quiet_env(settings, port))
     return Proc("worker no-op", popen, port=port)
 
 
 def start_passthrough(settings: Settings, log_dir: Path) -> Proc:
     ready = log_dir / "passthrough.ready"
     ready.unlink(missing_ok=True)
-    log = (log_dir / "passthrough.log").open("ab")
-    popen = subprocess.Popen(
-        [sys.executable, str(REPO / "bench" / "passthrough.py"),
-         "--bootstrap", settings.bootstrap_servers, "--prefix", settings.topic_prefix,
-         "--group", settings.group_prefix + "passthrough", "--ready-file", str(ready)],
-        stdout=log, stderr=subprocess.STDOUT)
+    popen = spawn([sys.executable, str(REPO / "bench" / "passthrough.py"),
+                   "--bootstrap", settings.bootstrap_servers, "--prefix", settings.topic_prefix,
+                   "--group", settings.group_prefix + "passthrough", "--ready-file", str(ready)],
+                  log_dir / "passthrough.log")
     return Proc("passthrough", popen, ready_file=ready)
 
 

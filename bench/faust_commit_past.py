@@ -12,7 +12,7 @@ Two runs on a real broker, each on fresh topics, one Faust worker process each:
   producer; the failure crashes the app and the offsets of the failing records are
   committed anyway: the state is gone and the source is marked done.
 
-    .venv/bin/python bench/faust_commit_past.py --bootstrap 127.0.0.1:9092
+    .venv/bin/python -m bench.faust_commit_past --bootstrap 127.0.0.1:9092
 
 Prints, per run, how many records were pushed, how many the handler finished, and the
 group's committed offset. A committed offset above "finished" is a commit past a failure.

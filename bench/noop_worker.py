@@ -6,7 +6,7 @@ aiokafka loop, handler, dead-letter handling, metrics, producer settings from
 the clean topic. Its CPU per record is what one stage costs before any text processing.
 Run it as the clean worker would be:
 
-    AKHBAR_TOPIC_PREFIX=bench1. .venv/bin/python bench/noop_worker.py
+    AKHBAR_TOPIC_PREFIX=bench1. .venv/bin/python -m bench.noop_worker
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The transport ceiling for ``bench/e2e.py``: same broker, same topics and partiti
 delivery (acks=all, offsets committed only after the outputs are acked), no processing.
 Batches with ``getmany``. Run as its own process so its CPU can be read from /proc:
 
-    .venv/bin/python bench/passthrough.py --bootstrap 127.0.0.1:9092 --prefix bench1. \\
+    .venv/bin/python -m bench.passthrough --bootstrap 127.0.0.1:9092 --prefix bench1. \\
         --group bench1-passthrough --ready-file /tmp/pt.ready
 
 It writes ``--ready-file`` once partitions are assigned and runs until SIGTERM/SIGINT.

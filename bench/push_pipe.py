@@ -1,6 +1,6 @@
 """Push → enriched latency through a pipe: ``akhbar push -`` against kcat on the same workers.
 
-    .venv/bin/python bench/push_pipe.py [--rate 20] [--per-round 200] [--rounds 2]
+    .venv/bin/python -m bench.push_pipe [--rate 20] [--per-round 200] [--rounds 2]
 
 One run, on one broker (``AKHBAR_BOOTSTRAP_SERVERS``, or ``scripts/kafka-local``'s): the three
 workers on fresh topics, then rounds of kcat, akhbar, kcat, akhbar ... each fed the same
@@ -27,25 +27,12 @@ import uuid
 from pathlib import Path
 
 import orjson
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.*
-
-from tests.broker.procs import WorkerSet, worker_env
-from tests.corpus import pseudo_articles
+from tests.support.corpus import pseudo_articles
 
 from akhbar.client import tail
 from akhbar.config import Settings, TopicRole
 from akhbar.kafka.topics import ensure_topics
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def bootstrap() -> str:
-    script = str(REPO / "scripts" / "kafka-local")
-    subprocess.run([script, "start"], check=True, capture_output=True)
-    return subprocess.run([script, "bootstrap"], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
+from akhbar.supervisor import WorkerSet, local_broker, worker_env
 
 KCAT_EXTRA: list[str] = []
 
@@ -142,7 +129,7 @@ def main() -> None:
         raise SystemExit("kcat not found (Debian: apt-get install kcat)")
     tag = uuid.uuid4().hex[:8]
     with tempfile.TemporaryDirectory() as work:
-        settings = Settings(bootstrap_servers=bootstrap(), topic_prefix=f"pipe{tag}.",
+        settings = Settings(bootstrap_servers=local_broker(), topic_prefix=f"pipe{tag}.",
                             group_prefix=f"pipe{tag}-", partitions=3,
                             data_dir=Path(work) / "state")
         asyncio.run(ensure_topics(settings))

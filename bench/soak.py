@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from tests.broker.relbroker import ChaosWorkers, RelBroker
-from tests.corpus import anercorp_sentences, raw_record
+from tests.support.corpus import anercorp_sentences, raw_record
 
 from akhbar.client import _all_partitions
 from akhbar.config import Settings

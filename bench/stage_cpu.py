@@ -1,6 +1,6 @@
 """CPU per record of one worker stage on a real broker, optionally under py-spy.
 
-    .venv/bin/python bench/stage_cpu.py clean [--count 4000] [--noop] [--py-spy out.txt]
+    .venv/bin/python -m bench.stage_cpu clean [--count 4000] [--noop] [--py-spy out.txt]
 
 Starts ``akhbar worker <stage>`` (or, with ``--noop``, ``bench/noop_worker.py``: the
 worker shell around a processor that does nothing) on fresh uuid topics, waits until it owns its
@@ -15,12 +15,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from akhbar.client import push
+from akhbar.config import STAGES, Settings, Stage
+from akhbar.kafka.topics import ensure_topics
+from akhbar.workers import processors
+from akhbar.workers.sink import Incoming
 from bench.e2e import (
     REPO,
     Proc,
@@ -33,12 +35,6 @@ from bench.e2e import (
     start_worker,
     wait_assigned,
 )
-
-from akhbar.client import push
-from akhbar.config import STAGES, Settings, Stage
-from akhbar.kafka.topics import ensure_topics
-from akhbar.workers import processors
-from akhbar.workers.sink import Incoming
 
 
 def stage_inputs(settings: Settings, stage: Stage, count: int) -> list[bytes]:

@@ -4,7 +4,7 @@ A sanity check of what a reader sees, never a score to tune on: 5 articles, ~100
 annotated by the team (clitics outside the span, the article ال inside, nisba adjectives
 alone not a name, competitions and indices not tagged). Exact character spans, per type.
 
-    .venv/bin/python bench/tagger_gold.py [--errors]
+    .venv/bin/python -m bench.tagger_gold [--errors]
 """
 
 from __future__ import annotations

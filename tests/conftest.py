@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-ARTICLES = REPO / "examples" / "articles"  # the project's own demo articles
+from tests.support import ARTICLES
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

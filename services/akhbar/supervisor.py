@@ -3,7 +3,13 @@
 One place for what ``akhbar demo``, the benches and the broker tests all need: each stage is
 ``python -m akhbar.cli worker <stage>`` in its own process with its own log file, readiness
 is its ``/readyz`` answering 200, and stopping is SIGTERM, a bounded wait, then SIGKILL.
-The local broker (``scripts/kafka-local``) is started from here too.
+The local broker (``scripts/kafka-local``, the shared one or a private one) is driven from
+here too. This is the one module of the package that starts processes.
+
+    spawn / stop          one process: started with its output in a log file; stopped
+    WorkerSet             the stage workers of one pipeline, ready-checked, stopped on exit
+    KafkaLocal            one ``scripts/kafka-local`` broker: start, stop, restart
+    local_broker          the default broker, started unless it runs; its address
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import TracebackType
@@ -57,6 +63,32 @@ def worker_env(settings: Settings, port: int, extra: Mapping[str, str] | None = 
     return env
 
 
+def worker_command(stage: Stage) -> list[str]:
+    """The command line of one stage's worker, run by this interpreter."""
+    return [sys.executable, "-m", "akhbar.cli", "worker", stage]
+
+
+def spawn(command: Sequence[str], log: Path, env: Mapping[str, str] | None = None
+          ) -> subprocess.Popen[bytes]:
+    """Start ``command`` with stdout and stderr appended to ``log`` (env: the caller's)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        return subprocess.Popen(list(command), stdout=out, stderr=subprocess.STDOUT,
+                                env=None if env is None else dict(env))
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> int | None:
+    """SIGTERM, wait up to ``timeout`` s; its exit code, or None if it had to be SIGKILLed."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return None
+
+
 @dataclass
 class WorkerSet:
     """The workers of one pipeline; a context manager that stops them all on exit."""
@@ -72,11 +104,8 @@ class WorkerSet:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for stage in stages:
             port = self.ports.setdefault(stage, free_port())
-            with self.log_path(stage).open("ab") as log:
-                self.procs[stage] = subprocess.Popen(
-                    [sys.executable, "-m", "akhbar.cli", "worker", stage],
-                    stdout=log, stderr=subprocess.STDOUT,
-                    env=worker_env(self.settings, port, self.extra_env))
+            self.procs[stage] = spawn(worker_command(stage), self.log_path(stage),
+                                      worker_env(self.settings, port, self.extra_env))
         for stage in stages:
             self.wait_ready(stage, timeout)
 
@@ -111,19 +140,17 @@ class WorkerSet:
         proc.send_signal(sig)
         return proc.wait(timeout=60)
 
-    def stop_all(self, timeout: float = STOP_TIMEOUT) -> dict[Stage, int]:
-        """SIGTERM every running worker, wait up to ``timeout`` s, SIGKILL the rest."""
+    def stop_all(self, timeout: float = STOP_TIMEOUT) -> dict[Stage, int | None]:
+        """SIGTERM every running worker, wait up to ``timeout`` s in all, SIGKILL the rest.
+
+        The exit code of each stage; None for one that had to be killed.
+        """
         for proc in self.procs.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        codes: dict[Stage, int] = {}
-        for stage, proc in self.procs.items():
-            try:
-                codes[stage] = proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                codes[stage] = proc.wait()
-        return codes
+        deadline = time.monotonic() + timeout
+        return {stage: stop(proc, max(0.0, deadline - time.monotonic()))
+                for stage, proc in self.procs.items()}
 
     def __enter__(self) -> WorkerSet:
         return self
@@ -133,15 +160,68 @@ class WorkerSet:
         self.stop_all()
 
 
+@dataclass
+class KafkaLocal:
+    """One broker run by ``scripts/kafka-local``.
+
+    Unset fields keep the script's defaults (and the caller's ``AKHBAR_KAFKA_*`` variables):
+    ``KafkaLocal()`` is the shared local broker. A test or bench that restarts or
+    reconfigures a broker gives its own ports and data folder so nobody else's is touched.
+    """
+
+    port: int | None = None
+    controller_port: int | None = None
+    data: Path | None = None
+    extra_config: str = ""  # server.properties lines (AKHBAR_KAFKA_EXTRA_CONFIG)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        given = {"PORT": self.port, "CONTROLLER_PORT": self.controller_port, "DATA": self.data}
+        env.update({f"{PREFIX}KAFKA_{name}": str(value) for name, value in given.items()
+                    if value is not None})
+        if self.extra_config:
+            env[f"{PREFIX}KAFKA_EXTRA_CONFIG"] = self.extra_config
+        env.setdefault(f"{PREFIX}KAFKA_PYTHON", sys.executable)
+        return env
+
+    def run(self, command: str, *args: str, quiet: bool = True, timeout: float = 600.0
+            ) -> str:
+        """Run ``scripts/kafka-local <command> <args>``; its stdout.
+
+        ``quiet=False`` lets the script's progress (a first install takes ~20 s) reach the
+        terminal. A failure is a :class:`KafkaUnavailable` carrying the script's output.
+        """
+        try:
+            done = subprocess.run([str(KAFKA_LOCAL), command, *args], env=self.env(),
+                                  capture_output=quiet, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as error:
+            raise KafkaUnavailable(f"scripts/kafka-local {command} took over {timeout:.0f} s"
+                                   ) from error
+        if done.returncode != 0:
+            output = f":\n{done.stdout}{done.stderr}" if quiet else " (see above)"
+            raise KafkaUnavailable(f"scripts/kafka-local {command} failed{output}")
+        return done.stdout or ""
+
+    def start(self, *, quiet: bool = True) -> None:
+        """Start the broker unless it runs (the script waits until it answers)."""
+        self.run("start", quiet=quiet)
+
+    def stop(self) -> None:
+        self.run("stop")
+
+    def restart(self) -> None:
+        self.run("restart")
+
+    def address(self) -> str:
+        """The bootstrap address the script reports for this broker."""
+        return self.run("bootstrap").strip()
+
+
 def local_broker(*, quiet: bool = True) -> str:
     """Start the repository's own broker (``scripts/kafka-local``) unless it runs; its address.
 
     ``quiet=False`` lets the script's progress (a first install takes ~20 s) reach stderr.
     """
-    started = subprocess.run([str(KAFKA_LOCAL), "start"], capture_output=quiet, text=True)
-    if started.returncode != 0:
-        output = f"\n{started.stdout}{started.stderr}" if quiet else " (see above)"
-        raise KafkaUnavailable(f"scripts/kafka-local start failed{output}")
-    address = subprocess.run([str(KAFKA_LOCAL), "bootstrap"], check=True, capture_output=True,
-                             text=True)
-    return address.stdout.strip()
+    broker = KafkaLocal()
+    broker.start(quiet=quiet)
+    return broker.address()

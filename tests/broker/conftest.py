@@ -1,7 +1,8 @@
 """Broker fixtures: a real Kafka for the whole session, unique topics and groups per test.
 
 Where the broker comes from, in order: ``KAFKA_BOOTSTRAP_SERVERS``; testcontainers when a
-Docker daemon really answers; else the project's own ``scripts/kafka-local``. If none works
+Docker daemon really answers; else the project's own ``scripts/kafka-local`` (through
+:func:`akhbar.supervisor.local_broker`, so ``AKHBAR_KAFKA_PORT`` picks the port). If none works
 the session fails loudly: broker tests never skip.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -19,8 +19,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from akhbar.config import Settings
 from akhbar.kafka.topics import ensure_topics
-from tests.broker.procs import WorkerSet
-from tests.conftest import REPO
+from akhbar.supervisor import WorkerSet, local_broker
 
 
 def _docker_answers() -> bool:
@@ -39,15 +38,6 @@ def _docker_answers() -> bool:
         return False
     finally:
         client.close()
-
-
-def _local_broker() -> str:
-    script = REPO / "scripts" / "kafka-local"
-    result = subprocess.run([str(script), "start"], capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        raise RuntimeError(f"scripts/kafka-local start failed:\n{result.stdout}\n{result.stderr}")
-    return subprocess.run([str(script), "bootstrap"], capture_output=True, text=True,
-                          check=True).stdout.strip()
 
 
 async def _wait_for_metadata(bootstrap: str, within: float = 60.0) -> None:
@@ -78,7 +68,7 @@ def bootstrap() -> Iterator[str]:
         with KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka:
             yield kafka.get_bootstrap_server()
     else:
-        yield _local_broker()
+        yield local_broker()
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,9 @@ Used by ``tests/broker/test_crash.py`` (CI size) and ``bench/reliability.py`` (f
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -31,13 +28,9 @@ from akhbar.config import STAGES, Settings, Stage
 from akhbar.kafka.connection import aiokafka_options
 from akhbar.kafka.dead_letter import decode_headers
 from akhbar.stages import article_id
-from tests.broker.procs import WorkerSet, free_port, worker_env
-from tests.conftest import REPO
-from tests.corpus import anercorp_sentences, orthographic_variant, raw_record
-
-SCRIPT = REPO / "scripts" / "kafka-local"
-
-
+from akhbar.supervisor import KafkaLocal, WorkerSet, free_port, stop
+from tests.support.corpus import anercorp_sentences, raw_record
+from tests.support.variants import orthographic_variant
 
 # --------------------------------------------------------------------------- broker
 
@@ -48,64 +41,41 @@ def _free_port_pair() -> tuple[int, int]:
         first, second = free_port(), free_port()
         if first != second:
             return first, second
-    raise RuntimeError("no two free ports")
+    raise AssertionError("no two free ports")
 
 
 @dataclass
-class RelBroker:
+class RelBroker(KafkaLocal):
     """A Kafka broker owned by one test or bench run: start, restart, stop, delete."""
 
-    data: Path
-    port: int
-    controller_port: int
     restarts: list[float] = field(default_factory=list)
-    extra_config: str = ""  # server.properties lines (AKHBAR_KAFKA_EXTRA_CONFIG)
 
     @classmethod
     def create(cls, data: Path, extra_config: str = "") -> RelBroker:
         port, controller = _free_port_pair()
-        return cls(data=data, port=port, controller_port=controller,
-                   extra_config=extra_config)
+        return cls(port=port, controller_port=controller, data=data, extra_config=extra_config)
+
+    @property
+    def folder(self) -> Path:
+        assert self.data is not None, "a RelBroker always has its own data folder"
+        return self.data
 
     @property
     def pid(self) -> int:
-        return int((self.data / "broker.pid").read_text())
+        return int((self.folder / "broker.pid").read_text())
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def _env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update({"AKHBAR_KAFKA_PORT": str(self.port),
-                    "AKHBAR_KAFKA_CONTROLLER_PORT": str(self.controller_port),
-                    "AKHBAR_KAFKA_DATA": str(self.data),
-                    "AKHBAR_KAFKA_PYTHON": sys.executable,
-                    "AKHBAR_KAFKA_EXTRA_CONFIG": self.extra_config})
-        return env
-
-    def _run(self, command: str, *args: str, timeout: float = 300.0) -> str:
-        result = subprocess.run([str(SCRIPT), command, *args], env=self._env(),
-                                capture_output=True, text=True, timeout=timeout)
-        if result.returncode != 0:
-            raise RuntimeError(f"kafka-local {command} ({self.bootstrap}, {self.data}) failed:\n"
-                               f"{result.stdout}\n{result.stderr}")
-        return result.stdout
-
     def tool(self, main_class: str, *args: str) -> str:
-        """Run one of Kafka's command-line tools against this broker."""
-        return self._run("run", main_class, "--bootstrap-server", self.bootstrap, *args)
+        """Run one of Kafka's command-line tools (e.g. ``AclCommand``) against this broker."""
+        return self.run("run", main_class, "--bootstrap-server", self.bootstrap, *args)
 
-    def start(self) -> None:
-        self._run("start")
-
-    def stop(self) -> None:
-        self._run("stop")
-
-    def restart(self) -> float:
-        """Graceful stop and start; return the seconds the broker was unavailable."""
+    def timed_restart(self) -> float:
+        """Graceful stop and start; return (and keep) the seconds the broker was unavailable."""
         started = time.monotonic()
-        self._run("restart")
+        self.restart()
         took = time.monotonic() - started
         self.restarts.append(took)
         return took
@@ -115,8 +85,8 @@ class RelBroker:
         try:
             self.stop()
         finally:
-            shutil.rmtree(self.data, ignore_errors=True)
-            Path(f"{self.data}.lock").unlink(missing_ok=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            Path(f"{self.folder}.lock").unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- workers
@@ -124,34 +94,17 @@ class RelBroker:
 
 @dataclass
 class ChaosWorkers(WorkerSet):
-    """:class:`WorkerSet` with extra environment for the workers and restart bookkeeping."""
+    """:class:`WorkerSet` with restart bookkeeping for chaos runs."""
 
-    extra_env: dict[str, str] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
 
     def start(self, *stages: Stage, timeout: float = 120.0) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        for stage in stages:
-            port = self.ports.setdefault(stage, free_port())
-            env = worker_env(self.settings, port) | self.extra_env
-            with (self.log_dir / f"{stage}.log").open("ab") as log:
-                self.procs[stage] = subprocess.Popen(
-                    [sys.executable, "-m", "akhbar.cli", "worker", stage],
-                    stdout=log, stderr=subprocess.STDOUT, env=env)
-        for stage in stages:
-            self.wait_ready(stage, timeout)
+        super().start(*stages, timeout=timeout)
 
     def terminate(self, stage: Stage, timeout: float = 30.0) -> tuple[int | None, float]:
         """SIGTERM; return (exit code or None if still running after ``timeout``, seconds)."""
-        proc = self.procs[stage]
         started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code: int | None = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            code = None
-            proc.kill()
-            proc.wait()
+        code = stop(self.procs[stage], timeout)
         return code, time.monotonic() - started
 
     def revive_dead(self) -> list[Stage]:
@@ -203,7 +156,7 @@ def _bad_payloads(index: int, rng: random.Random) -> bytes:
 def distinct_bodies(count: int, seed: int) -> list[str]:
     """Articles of 12 ANERcorp sentences drawn at random (seeded), in 4 paragraphs.
 
-    ``tests.corpus.pseudo_articles`` takes consecutive sentences and wraps around after
+    ``tests.support.corpus.pseudo_articles`` takes consecutive sentences and wraps around after
     ~320 articles (3,882 sentences), so beyond that its articles are near-duplicates of
     each other; random draws keep 10,000+ articles distinct (two share ~0.04 sentences).
     """
@@ -478,7 +431,7 @@ async def run_chaos(settings: Settings, workers: ChaosWorkers, broker: RelBroker
             if action == "broker":
                 assert broker is not None
                 async with lock:
-                    took = await asyncio.to_thread(broker.restart)
+                    took = await asyncio.to_thread(broker.timed_restart)
                 stamp(f"broker restarted ({took:.1f}s)")
                 await asyncio.sleep(2.0)
                 revived = await asyncio.to_thread(workers.revive_dead)

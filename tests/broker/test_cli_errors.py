@@ -8,13 +8,7 @@ from pathlib import Path
 import pytest
 
 from akhbar.config import Settings
-from tests.unit.test_cli_errors import assert_one_line_error, run_cli
-
-
-def env_of(settings: Settings, **extra: str) -> dict[str, str]:
-    return {"AKHBAR_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-            "AKHBAR_TOPIC_PREFIX": settings.topic_prefix,
-            "AKHBAR_GROUP_PREFIX": settings.group_prefix} | extra
+from tests.support.cli import assert_one_line_error, env_of, run_cli
 
 
 @pytest.mark.parametrize("command", [["push", "ARTICLE"], ["tail"]])

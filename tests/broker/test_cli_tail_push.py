@@ -15,8 +15,7 @@ from pathlib import Path
 import orjson
 
 from akhbar.config import Settings
-from tests.broker.test_cli_errors import env_of
-from tests.unit.test_cli_errors import run_cli
+from tests.support.cli import env_of, run_cli
 
 
 def articles(folder: Path, count: int) -> Path:

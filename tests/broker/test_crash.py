@@ -25,6 +25,8 @@ from tests.broker.relbroker import (
     wait_accounted,
 )
 
+pytestmark = pytest.mark.slow  # over 30 s or a chaos run: tests/README.md
+
 COUNT = 2000
 SEED = 7
 
@@ -68,4 +70,4 @@ async def test_kills_and_broker_restart_lose_nothing(rel_broker: RelBroker, tmp_
     assert acc.dead_letter == bad, report
     assert acc.exact_pairs > 50 and acc.exact_pairs_ok == acc.exact_pairs, report
     assert acc.exact_pairs_exact >= 0.9 * acc.exact_pairs, report
-    assert acc.near_flagged >= 0.9 * acc.near_pairs, report
+    assert acc.near_pairs > 30 and acc.near_flagged >= 0.9 * acc.near_pairs, report

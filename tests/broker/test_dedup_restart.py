@@ -9,9 +9,10 @@ import orjson
 
 from akhbar.client import push
 from akhbar.config import Settings
+from akhbar.supervisor import WorkerSet
 from tests.broker.collect import collect
-from tests.broker.procs import WorkerSet
-from tests.corpus import orthographic_variant, pseudo_articles, raw_record
+from tests.support.corpus import pseudo_articles, raw_record
+from tests.support.variants import orthographic_variant
 
 
 async def test_dedup_worker_killed_mid_stream_keeps_its_state(

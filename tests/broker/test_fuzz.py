@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
+import pytest
 from aiokafka import AIOKafkaConsumer
 
 from akhbar.client import _all_partitions, push
@@ -26,7 +27,9 @@ from akhbar.core.errors import REASONS, Reason
 from akhbar.kafka.connection import aiokafka_options
 from akhbar.kafka.topics import ensure_topics
 from tests.broker.relbroker import ChaosWorkers, Outputs, distinct_bodies, read_outputs
-from tests.corpus import raw_record
+from tests.support.corpus import raw_record
+
+pytestmark = pytest.mark.slow  # over 30 s or a chaos run: tests/README.md
 
 MAX_BODY = 250_000
 MAX_RECORD = 300_000

@@ -11,11 +11,10 @@ import pytest
 
 from akhbar.client import lag, push
 from akhbar.config import Settings
+from akhbar.supervisor import WorkerSet
 from tests.broker.collect import collect
-from tests.broker.procs import WorkerSet
-from tests.broker.test_cli_errors import env_of
-from tests.corpus import pseudo_articles, raw_record
-from tests.unit.test_cli_errors import run_cli
+from tests.support.cli import env_of, run_cli
+from tests.support.corpus import pseudo_articles, raw_record
 
 
 def articles(prefix: str, count: int, skip: int = 0) -> list[bytes]:

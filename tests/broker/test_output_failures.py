@@ -38,7 +38,7 @@ from akhbar.kafka.topics import ensure_topics
 from akhbar.workers.processors import processor_for
 from akhbar.workers.sink import Incoming
 from tests.broker.relbroker import ChaosWorkers, Outputs, RelBroker, read_outputs
-from tests.corpus import pseudo_articles, raw_record
+from tests.support.corpus import entity_heavy_body, pseudo_articles, raw_record
 
 pytestmark = pytest.mark.timeout(420)
 FAST = {"AKHBAR_PRODUCE_TIMEOUT_MS": "3000", "AKHBAR_PRODUCE_RETRIES": "1"}
@@ -251,6 +251,7 @@ async def test_when_the_dead_letter_is_refused_too_the_worker_stops_without_comm
     assert [orjson.loads(v)["id"] for v in delivered] == ["stuck-0"]
 
 
+@pytest.mark.slow  # ~90 s: the produce and dead-letter timeouts run out
 async def test_a_frozen_broker_stops_the_worker_and_a_restart_delivers(tmp_path: Path) -> None:
     """SIGSTOP the broker while the tag worker tags a long article: the output and its dead
     letter time out, the worker stops without committing; after SIGCONT a restart delivers."""
@@ -265,7 +266,6 @@ async def test_a_frozen_broker_stops_the_worker_and_a_restart_delivers(tmp_path:
     try:
         await ensure_topics(settings)
         workers.start("tag")
-        from tests.broker.test_size_limits import entity_heavy_body
 
         raw = orjson.dumps(raw_record("long-1", entity_heavy_body(300_000)))
         clean, dedup = processor_for(Settings(), "clean"), processor_for(Settings(), "dedup")

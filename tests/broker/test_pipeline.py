@@ -8,9 +8,10 @@ from akhbar.client import push
 from akhbar.config import Settings
 from akhbar.kafka.dead_letter import decode_headers
 from akhbar.records import schema_errors
+from akhbar.supervisor import WorkerSet
 from tests.broker.collect import collect
-from tests.broker.procs import WorkerSet
-from tests.corpus import orthographic_variant, raw_record, sample_texts
+from tests.support.corpus import raw_record, sample_texts
+from tests.support.variants import orthographic_variant
 
 
 async def test_samples_flow_to_enriched_duplicates_and_dead_letter(

@@ -27,11 +27,11 @@ import yaml
 from akhbar import inputs
 from akhbar.client import push
 from akhbar.config import STAGES, Settings, Stage, TopicRole
+from akhbar.supervisor import WorkerSet, free_port
 from tests.broker.collect import collect
-from tests.broker.procs import WorkerSet, free_port
-from tests.conftest import REPO
-from tests.corpus import raw_record
-from tests.unit.test_deploy_prometheus import prometheus_tool
+from tests.support import REPO
+from tests.support.corpus import raw_record
+from tests.support.tools import prometheus_tool
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
 

@@ -10,7 +10,7 @@ import orjson
 
 from akhbar.client import tail
 from akhbar.config import Settings
-from tests.broker.procs import free_port, worker_env
+from akhbar.supervisor import free_port, worker_env
 
 
 async def test_each_stdin_line_is_sent_while_stdin_is_idle(settings: Settings) -> None:

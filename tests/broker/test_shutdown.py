@@ -7,10 +7,14 @@ import asyncio
 import uuid
 from pathlib import Path
 
+import pytest
+
 from akhbar.client import push
 from akhbar.config import STAGES, Settings
 from akhbar.kafka.topics import ensure_topics
 from tests.broker.relbroker import ChaosWorkers, account, build_corpus, wait_accounted
+
+pytestmark = pytest.mark.slow  # over 30 s or a chaos run: tests/README.md
 
 COUNT = 600
 STOP_BOUND_S = 30.0

@@ -26,7 +26,7 @@ from akhbar.config import Settings
 from akhbar.kafka.sizes import SizePolicy
 from akhbar.records import schema_errors
 from akhbar.stages import article_id
-from tests.broker.procs import worker_env
+from akhbar.supervisor import worker_env
 from tests.broker.relbroker import (
     ChaosWorkers,
     Outputs,
@@ -34,10 +34,9 @@ from tests.broker.relbroker import (
     distinct_bodies,
     read_outputs,
 )
-from tests.corpus import anercorp_sentences
+from tests.support.corpus import anercorp_sentences, entity_heavy_body
 
-pytestmark = pytest.mark.timeout(600)
-GAZETTEER = Path(__file__).resolve().parents[2] / "services/akhbar/tagger/data/gazetteer.tsv"
+pytestmark = [pytest.mark.timeout(600), pytest.mark.slow]
 
 
 @pytest.fixture
@@ -58,23 +57,6 @@ def body_of(size: int, seed: int) -> str:
     total = 0
     while total < size:
         paragraph = " ".join(rng.sample(sentences, 3)) + f" ({len(paragraphs)})"
-        paragraphs.append(paragraph)
-        total += len(paragraph.encode()) + 2
-    return "\n\n".join(paragraphs)
-
-
-def entity_heavy_body(size: int = 430_000, seed: int = 5) -> str:
-    """Distinct paragraphs that name six gazetteer people and places each (~8,000 in all)."""
-    names = [line.split("\t")[0] for line in GAZETTEER.read_text(encoding="utf-8").splitlines()
-             if line and not line.startswith("#") and line.split("\t")[1] in ("PER", "LOC")]
-    rng = random.Random(seed)
-    sentences = anercorp_sentences()
-    paragraphs: list[str] = []
-    total = 0
-    while total < size:
-        a, b, c, d, e, f = rng.sample(names, 6)
-        paragraph = (f"وقال {a} في {b} إن {c} و{d} سيزوران {e} و{f} في الاجتماع رقم "
-                     f"{len(paragraphs)} . {rng.choice(sentences)}")
         paragraphs.append(paragraph)
         total += len(paragraph.encode()) + 2
     return "\n\n".join(paragraphs)

@@ -17,9 +17,9 @@ from aiokafka import AIOKafkaProducer
 from akhbar.config import Settings
 from akhbar.kafka.connection import aiokafka_options
 from akhbar.kafka.dead_letter import decode_headers
+from akhbar.supervisor import WorkerSet, free_port, worker_env
 from tests.broker.collect import collect
-from tests.broker.procs import WorkerSet, free_port, worker_env
-from tests.corpus import pseudo_articles, raw_record
+from tests.support.corpus import pseudo_articles, raw_record
 
 HEADERS = [("trace-id", b"abc-123"), ("tenant", b"\x00\x01")]
 

@@ -11,7 +11,8 @@ from akhbar.batch import BatchPipeline
 from akhbar.cli import main
 from akhbar.config import Settings
 from akhbar.records import schema_errors
-from tests.corpus import orthographic_variant, raw_record, sample_texts
+from tests.support.corpus import raw_record, sample_texts
+from tests.support.variants import orthographic_variant
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import pytest
 from akhbar.batch import CHUNK, BatchPipeline
 from akhbar.cli import ProgressLine, main
 from akhbar.config import Settings
-from tests.corpus import orthographic_variant, pseudo_articles, raw_record
+from tests.support.corpus import pseudo_articles, raw_record
+from tests.support.variants import orthographic_variant
 
 
 def corpus() -> list[bytes]:

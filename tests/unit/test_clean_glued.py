@@ -9,7 +9,7 @@ import pytest
 from akhbar.core.glued import FREQUENT_PART_COUNT, find_split, split_glued_words
 from akhbar.core.lexicon import is_plausible_word, word_counts
 from akhbar.core.normalize import match_form
-from tests.unit.test_clean_support import sprinkle_diacritics
+from tests.support.variants import sprinkle_diacritics
 
 
 def _split(text: str) -> tuple[str, dict[str, int]]:

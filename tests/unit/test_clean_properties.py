@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from akhbar.core.clean import CleanResult, clean_article
 from akhbar.core.errors import RejectedInput
 from akhbar.core.normalize import match_form
-from tests.unit.test_clean_support import orthographic_variant
+from tests.support.variants import orthographic_variant
 
 WORDS = ["قال", "الأمم", "المتحدة", "الرئيس", "إلى", "على", "مدينة", "سوريا", "جنيف", "وأضاف",
          "المعارضة", "الحكومة", "مسؤول", "أن", "في", "من", "محادثات", "السلام", "2017", "١٢"]

@@ -10,9 +10,10 @@ from akhbar.core.clean import CleanResult, clean_article
 from akhbar.core.keys import plain_key
 from akhbar.core.repair import STRAY_LETTERS
 from akhbar.core.structure import MIN_SENTENCE_WORDS, sentence_keys
-from tests.unit.test_clean_support import orthographic_variant, sample_texts
+from tests.support.corpus import sample_texts
+from tests.support.variants import orthographic_variant
 
-SAMPLES = sample_texts()
+SAMPLES = dict(sample_texts())
 NAMES = sorted(SAMPLES)
 
 

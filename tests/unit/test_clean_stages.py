@@ -13,13 +13,13 @@ from akhbar.records import schema_errors
 from akhbar.stages import clean_stage, dedup_stage, match_text, tag_stage
 from akhbar.tagger import default_tagger
 from akhbar.tagger.gazetteer import load_gazetteer, name_key
-from tests.unit.test_clean_structure import _article
+from tests.support.corpus import structure_article
 
 MAX_BODY = 2_000_000
 
 
 def _raw(stem: str, article_id: str = "a-1") -> dict[str, Any]:
-    title, body = _article(stem)
+    title, body = structure_article(stem)
     return {"id": article_id, "url": None, "source": "test", "title": title, "body": body,
             "content_type": "text/plain", "published_at": None}
 

@@ -6,16 +6,15 @@ short inline cases, with hard negatives that only look like the patterns.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from akhbar.core.agencies import find_agency
 from akhbar.core.clean import CleanResult, clean_article
 from akhbar.core.lead import find_dateline
 from akhbar.core.repair import repair_text
+from tests.support.corpus import STRUCTURE_ARTICLES, structure_article
 
-ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
+ARTICLES = STRUCTURE_ARTICLES
 
 # file stem -> (removed kinds, dateline text, place, agency canonical, signoff)
 EXPECTED: dict[str, tuple[dict[str, int], str | None, str | None, str | None, str | None]] = {
@@ -42,13 +41,8 @@ EXPECTED: dict[str, tuple[dict[str, int], str | None, str | None, str | None, st
 }
 
 
-def _article(stem: str) -> tuple[str, str]:
-    title, _, body = (ARTICLES / f"{stem}.txt").read_text(encoding="utf-8").partition("\n\n")
-    return title.strip(), body
-
-
 def _clean(stem: str) -> CleanResult:
-    title, body = _article(stem)
+    title, body = structure_article(stem)
     return clean_article(title=title, body=body)
 
 
@@ -83,7 +77,7 @@ def test_cleaning_a_cleaned_article_changes_nothing(stem: str) -> None:
 
 def test_the_standfirst_goes_and_the_dated_lead_stays() -> None:
     result = _clean("aswan-dam")
-    summary = _article("aswan-dam")[1].split("\n\n")[0]
+    summary = structure_article("aswan-dam")[1].split("\n\n")[0]
     assert result.text.startswith("أسوان (أ ش أ) - " + summary)
     assert result.text.count(summary) == 1
 

@@ -7,11 +7,9 @@ same commands against the real broker: unknown topic, SASL and TLS refused).
 
 from __future__ import annotations
 
-import os
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,28 +22,8 @@ from akhbar.cli import main
 from akhbar.client import translate
 from akhbar.config import Settings
 from akhbar.core import errors
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def run_cli(*args: str, env: dict[str, str],
-            timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("AKHBAR_")}
-    return subprocess.run([sys.executable, "-m", "akhbar.cli", *args], env=clean | env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("akhbar: error: "), lines[0]
-    assert expected in lines[0]
-    assert "Traceback" not in result.stderr and "Unclosed" not in result.stderr
+from akhbar.supervisor import free_port
+from tests.support.cli import assert_one_line_error, run_cli
 
 
 @pytest.fixture

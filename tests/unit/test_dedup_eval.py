@@ -6,16 +6,12 @@ see them; ``raw`` (match form of the raw text) checks what the content hash prom
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from bench import dedup_eval, dedup_variants
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-sys.path.insert(0, str(BENCH))
-
-import dedup_eval  # noqa: E402
+from tests.support import REPO
 
 STRUCTURE_KINDS = ("flattened_tail", "standfirst", "tail_swap_dateline_1pct")
 
@@ -40,11 +36,8 @@ def test_corpus_has_every_kind_of_case(corpus: dedup_eval.Corpus) -> None:
 
 
 def test_no_bench_input_comes_from_outside_the_repository() -> None:
-    import dedup_variants
-
-    repo = BENCH.parent.resolve()
     for path in (dedup_variants.ANERCORP, dedup_variants.TEST_ARTICLES):
-        assert path.resolve().is_relative_to(repo) and path.exists()
+        assert path.resolve().is_relative_to(REPO) and path.exists()
 
 
 def test_every_exact_variant_has_the_same_match_form_hash(corpus: dedup_eval.Corpus) -> None:

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from akhbar.config import STAGES, Settings, Stage
-from tests.conftest import REPO
+from tests.support import REPO
 
 COMPOSE = REPO / "docker-compose.yml"
 SCHEMA = REPO / "tests" / "data" / "compose-spec.json"

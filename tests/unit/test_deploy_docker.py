@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.support import REPO
 
 DOCKERFILE = REPO / "deploy" / "Dockerfile"
 IGNORE = REPO / "deploy" / "Dockerfile.dockerignore"

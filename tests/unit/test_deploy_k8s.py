@@ -16,7 +16,7 @@ import yaml
 
 from akhbar.config import STAGES, Settings, Stage
 from akhbar.workers.processors import SOURCE
-from tests.conftest import REPO
+from tests.support import REPO
 
 K8S = REPO / "deploy" / "k8s"
 # The oldest and the newest Kubernetes minor versions we claim to support.

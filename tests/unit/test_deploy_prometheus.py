@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,8 @@ import pytest
 import yaml
 
 from akhbar.metrics import REGISTRY
-from tests.conftest import REPO
+from tests.support import REPO
+from tests.support.tools import prometheus_tool
 
 PROMETHEUS_DIR = REPO / "deploy" / "prometheus"
 DASHBOARD = REPO / "deploy" / "grafana" / "dashboards" / "akhbar.json"
@@ -33,19 +33,6 @@ PROMQL_KEYWORDS = frozenset({
     "by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool",
     "and", "or", "unless", "atan2", "inf", "nan",
 })
-
-
-def prometheus_tool(name: str) -> Path:
-    """Path of ``prometheus`` or ``promtool``; installs Debian's package once if missing."""
-    found = shutil.which(name)
-    if found is None:
-        result = subprocess.run([str(REPO / "scripts" / "prometheus-local"), "install"],
-                                capture_output=True, text=True, timeout=540, check=False)
-        found = shutil.which(name)
-        if found is None:
-            pytest.fail(f"{name} not found and `scripts/prometheus-local install` did not "
-                        f"provide it:\n{result.stdout}\n{result.stderr}")
-    return Path(found)
 
 
 def promtool(*args: str, cwd: Path = PROMETHEUS_DIR) -> str:

@@ -16,7 +16,8 @@ from akhbar.core.normalize import (
     match_form,
     match_with_offsets,
 )
-from tests.unit.test_clean_support import orthographic_variant, sample_texts
+from tests.support.corpus import sample_texts
+from tests.support.variants import orthographic_variant
 
 ARABIC_TEXT = st.text(
     alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF) | st.sampled_from(
@@ -26,10 +27,10 @@ ARABIC_TEXT = st.text(
 ANY_TEXT = st.text(max_size=200)
 
 
-@pytest.mark.parametrize("name", sorted(sample_texts()))
+@pytest.mark.parametrize("name", sorted(dict(sample_texts())))
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_variant_of_sample_has_same_match_form(name: str, seed: int) -> None:
-    original = sample_texts()[name]
+    original = dict(sample_texts())[name]
     variant = orthographic_variant(original, seed)
     assert variant != original
     assert match_form(variant) == match_form(original)
@@ -98,9 +99,9 @@ def test_every_match_char_comes_from_a_display_char_that_folds_to_it(display: st
             assert ch in match_form(source) or ch in _fold_char_uncached(source)
 
 
-@pytest.mark.parametrize("name", sorted(sample_texts()))
+@pytest.mark.parametrize("name", sorted(dict(sample_texts())))
 def test_offsets_on_samples_and_variants(name: str) -> None:
-    display = orthographic_variant(sample_texts()[name], seed=7)
+    display = orthographic_variant(dict(sample_texts())[name], seed=7)
     match, starts = match_with_offsets(display)
     assert match == match_form(display)
     for i, ch in enumerate(match):

@@ -11,7 +11,7 @@ from akhbar import codegen, record_types
 from akhbar.batch import BatchPipeline
 from akhbar.config import Settings
 from akhbar.records import RECORD_KINDS
-from tests.corpus import raw_record, sample_texts
+from tests.support.corpus import raw_record, sample_texts
 
 
 def test_generated_module_is_up_to_date() -> None:

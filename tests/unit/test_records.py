@@ -5,7 +5,7 @@ import pytest
 
 from akhbar.core.errors import RejectedInput
 from akhbar.records import RECORD_KINDS, decode, schema_errors, validator
-from tests.corpus import raw_record
+from tests.support.corpus import raw_record
 
 
 def test_every_schema_loads_and_is_valid() -> None:

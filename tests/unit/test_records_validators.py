@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from akhbar.records import RecordKind, _fast_is_valid, schema_errors
-from tests.corpus import raw_record
+from tests.support.corpus import raw_record
 
 VALID: dict[RecordKind, dict[str, Any]] = {
     "raw_article": raw_record("a-1", "نص"),

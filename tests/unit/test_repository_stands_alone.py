@@ -12,7 +12,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.support import REPO
 
 _SEP = "/"
 FORBIDDEN = re.compile("|".join([

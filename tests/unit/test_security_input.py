@@ -6,7 +6,8 @@ processors, exactly as a worker runs them, under a Python audit hook
 (``sys.addaudithook``, PEP 578) that records every file open outside the interpreter and
 the package, every socket connection or name lookup, every process start and every
 unpickling. None may happen. A static check backs it: no eval/exec/pickle/marshal/YAML in
-the package, and the worker does not import the one module that starts processes (demo).
+the package, and the worker does not import the one module that starts processes
+(``akhbar.supervisor``).
 """
 
 from __future__ import annotations

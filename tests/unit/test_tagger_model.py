@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import akhbar.tagger
+from pathlib import Path
+
+import pytest
+
+from akhbar.core.errors import DataFileCorrupt
 from akhbar.tagger import Tagger, default_tagger
-from akhbar.tagger.gazetteer import GAZETTEER_PATH, load_gazetteer, name_key
+from akhbar.tagger.crfsuite_file import read_weights
+from akhbar.tagger.gazetteer import GAZETTEER_PATH, load_gazetteer, name_key, read_entries
 from akhbar.tagger.model import MODEL_PATH, CrfModel
-
-
-def test_public_surface() -> None:
-    assert set(akhbar.tagger.__all__) == {
-        "Entity", "EntitySource", "EntityType", "Tagger", "default_tagger",
-    }
 
 
 def test_model_and_gazetteer_files_load() -> None:
@@ -50,3 +49,18 @@ def test_propagation_tags_later_mentions_of_a_found_name() -> None:
     entities = [e for e in default_tagger().tag(display) if e.type == "PER"]
     assert [e.text for e in entities] == ["يوهان سيمبسكي", "سيمبسكي"]
     assert entities[1].canonical == entities[0].canonical == "يوهان سيمبسكي"
+
+
+def test_a_corrupt_model_file_is_a_data_file_error(tmp_path: Path) -> None:
+    broken = tmp_path / "model.crfsuite"
+    broken.write_bytes(MODEL_PATH.read_bytes()[:64].replace(b"lCRF", b"xxxx"))
+    with pytest.raises(DataFileCorrupt, match="not a crfsuite CRF1d model"):
+        read_weights(broken)
+
+
+def test_a_gazetteer_row_of_an_unknown_type_is_a_data_file_error(tmp_path: Path) -> None:
+    table = tmp_path / "gazetteer.tsv"
+    table.write_text("canonical\ttype\tqid\tvariants\tsource\nمصر\tCITY\t\t\ttest\n",
+                     encoding="utf-8")
+    with pytest.raises(DataFileCorrupt, match="bad entity type 'CITY'"):
+        read_entries(table)

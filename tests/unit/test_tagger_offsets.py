@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from akhbar.tagger import Entity, Tagger, default_tagger
-from tests.corpus import sample_texts
+from tests.support.corpus import sample_texts
 
 ARTICLES = dict(sample_texts())  # the project's original demo articles
 

@@ -9,7 +9,7 @@ from akhbar.tagger.features import Knowledge
 from akhbar.tagger.gazetteer import Gazetteer, GazMatch
 from akhbar.tagger.tagger import _is_mark, light_form
 from akhbar.tagger.tokens import CLITICS, clitic_readings, clitic_spellings, display_tokens
-from tests.corpus import pseudo_articles, sample_texts
+from tests.support.corpus import pseudo_articles, sample_texts
 
 
 def _slow_find(gazetteer: Gazetteer, words: Sequence[str]) -> list[GazMatch]:

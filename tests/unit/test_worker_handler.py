@@ -19,7 +19,7 @@ from akhbar.workers.handler import Handler
 from akhbar.workers.processors import processor_for
 from akhbar.workers.sink import Incoming, MemorySink, Sent
 from akhbar.workers.store import ChangelogStore
-from tests.corpus import pseudo_articles, raw_record
+from tests.support.corpus import pseudo_articles, raw_record
 
 SETTINGS = Settings(topic_prefix="u.", group_prefix="u-", produce_retries=2)
 BODY = next(iter(pseudo_articles(1)))

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal, cast
 
+from akhbar.core.errors import DataFileCorrupt
 from akhbar.core.keys import plain_key
 
 __all__ = ["Agency", "AgencyKind", "agency_by_key", "agency_keys", "find_agency",
@@ -41,12 +42,12 @@ def _table() -> dict[str, Agency]:
     for number, line in enumerate(text.splitlines()[1:], 2):
         canonical, kind, qid, spellings = line.split("\t")
         if kind not in _KINDS or not canonical:
-            raise ValueError(f"{DATA_FILE}:{number}: bad row {line!r}")
+            raise DataFileCorrupt(f"{DATA_FILE}:{number}: bad row {line!r}")
         agency = Agency(canonical, cast(AgencyKind, kind), qid or None)
         for spelling in (canonical, *filter(None, spellings.split("|"))):
             key = plain_key(spelling)
             if table.setdefault(key, agency) != agency:
-                raise ValueError(f"{DATA_FILE}:{number}: {spelling!r} names two agencies")
+                raise DataFileCorrupt(f"{DATA_FILE}:{number}: {spelling!r} names two agencies")
     return table
 
 

@@ -19,6 +19,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from akhbar.core.errors import ConfigError
 from akhbar.core.lsh import BandIndex
 from akhbar.core.minhash import (
     SHINGLE_WORDS,
@@ -76,7 +77,7 @@ class Deduper:
         max_growth: float = MAX_GROWTH,
     ) -> None:
         if num_perm % bands:
-            raise ValueError(f"num_perm ({num_perm}) must be a multiple of bands ({bands})")
+            raise ConfigError(f"num_perm ({num_perm}) must be a multiple of bands ({bands})")
         self._signatures = signatures
         self.threshold = threshold
         self.window_seconds = window_seconds

@@ -1,11 +1,15 @@
-"""The exception hierarchy of akhbar, in one place.
+r"""The exception hierarchy of akhbar, in one place.
 
 Every error akhbar raises on purpose is an :class:`AkhbarError`; the CLI prints it as one
 line and exits non-zero (the traceback only with ``--debug``). Anything else is a bug.
+Where callers may already catch a builtin kind, the class is that kind too (``ConfigError``
+and ``DataFileCorrupt`` are ``ValueError``\ s), so ``except ValueError`` keeps working.
 
     AkhbarError
-    ├── ConfigError          a setting is missing or malformed
+    ├── ConfigError          a setting (or a core option such as dedup's bands) is malformed
     ├── DataFileMissing      a corpus, model, word list or schema is not where it should be
+    ├── DataFileCorrupt      a data file is there but not what it should be (model, gazetteer,
+    │                        agency table): a bad build or a damaged install
     ├── InputNotFound        a file or folder given on the command line does not exist
     ├── KafkaUnavailable     the broker cannot be reached, or refused us
     │   ├── BrokerUnreachable    no bootstrap server answered in time
@@ -45,12 +49,20 @@ class AkhbarError(Exception):
     """Base class of every error akhbar raises on purpose."""
 
 
-class ConfigError(AkhbarError):
-    """A setting is missing or malformed."""
+class ConfigError(AkhbarError, ValueError):
+    """A setting is missing or malformed (or an option of a core object, e.g. dedup's bands)."""
 
 
 class DataFileMissing(AkhbarError):
     """A data file the command needs (a corpus, a model, a word list) is not where it should be."""
+
+
+class DataFileCorrupt(AkhbarError, ValueError):
+    """A shipped data file cannot be read as what it should be (a corrupt model, a bad row).
+
+    Never the user's input: that is a :class:`RejectedInput`. It means a bad build or a
+    damaged install, and the message names the file.
+    """
 
 
 class InputNotFound(AkhbarError):

@@ -13,6 +13,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from akhbar.core.errors import DataFileCorrupt
+
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")
 _CHUNK = struct.Struct("<4sII")
 _FEATURE = struct.Struct("<IIId")
@@ -33,14 +35,14 @@ def _strings(data: bytes, offset: int, count: int) -> list[str]:
     """Id -> string through a CQDB chunk's backward array."""
     chunk_id, _, _, _, size, backward = _CQDB.unpack_from(data, offset)
     if chunk_id != b"CQDB" or size < count:
-        raise ValueError("crfsuite model: bad string table")
+        raise DataFileCorrupt("crfsuite model: bad string table")
     out: list[str] = []
     for index in range(count):
         (record,) = struct.unpack_from("<I", data, offset + backward + 4 * index)
         start = offset + record
         ident, length = struct.unpack_from("<II", data, start)
         if ident != index:
-            raise ValueError("crfsuite model: string table out of order")
+            raise DataFileCorrupt("crfsuite model: string table out of order")
         out.append(data[start + 8 : start + 8 + length - 1].decode("utf-8"))
     return out
 
@@ -52,10 +54,10 @@ def read_weights(path: Path) -> CrfWeights:
         _HEADER.unpack_from(data, 0)
     )
     if magic != b"lCRF" or kind != b"FOMC":
-        raise ValueError(f"not a crfsuite CRF1d model: {path}")
+        raise DataFileCorrupt(f"not a crfsuite CRF1d model: {path}")
     chunk, _, n_features = _CHUNK.unpack_from(data, off_feat)
     if chunk != b"FEAT":
-        raise ValueError(f"crfsuite model without a feature chunk: {path}")
+        raise DataFileCorrupt(f"crfsuite model without a feature chunk: {path}")
     labels = _strings(data, off_labels, n_labels)
     attrs = _strings(data, off_attrs, n_attrs)
     state: dict[str, list[tuple[int, float]]] = {}
@@ -68,5 +70,5 @@ def read_weights(path: Path) -> CrfWeights:
         elif kind_id == _TRANSITION:
             trans[src][dst] = weight
         else:
-            raise ValueError(f"crfsuite model: unknown feature type {kind_id}")
+            raise DataFileCorrupt(f"crfsuite model: unknown feature type {kind_id}")
     return CrfWeights(tuple(labels), state, tuple(tuple(row) for row in trans))

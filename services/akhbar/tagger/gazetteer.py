@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from akhbar.core.errors import DataFileCorrupt
 from akhbar.core.normalize import match_form
 from akhbar.tagger.entity import ENTITY_TYPES, EntityType
 from akhbar.tagger.tokens import clitic_readings, clitic_spellings, tokenize
@@ -160,7 +161,7 @@ def read_entries(path: Path) -> list[GazEntry]:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             kind = row["type"]
             if kind not in ENTITY_TYPES:
-                raise ValueError(f"bad entity type {kind!r} in {path}")
+                raise DataFileCorrupt(f"bad entity type {kind!r} in {path}")
             variants = tuple(v for v in row["variants"].split("|") if v)
             entries.append(GazEntry(row["canonical"], kind, row["qid"] or None, variants))
     return entries

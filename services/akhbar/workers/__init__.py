@@ -1,1 +1,4 @@
-"""The three workers: thin shells on one aiokafka runtime (decode, stage, produce, count)."""
+"""The three workers: thin shells on one aiokafka runtime.
+
+Each decodes, calls a stage function, produces and counts.
+"""

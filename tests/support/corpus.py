@@ -15,10 +15,11 @@ from functools import cache
 import orjson
 
 from akhbar.records import Record
-from tests.conftest import ARTICLES, REPO
+from tests.support import ARTICLES, REPO
 
 ANERCORP = REPO / "data" / "anercorp" / "ANERCorp_CamelLab_train.txt"
-DIACRITICS = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u064b"]
+GAZETTEER = REPO / "services" / "akhbar" / "tagger" / "data" / "gazetteer.tsv"
+STRUCTURE_ARTICLES = REPO / "tests" / "data" / "articles"  # wire copy with datelines, sign-offs
 
 
 @cache
@@ -79,14 +80,25 @@ def raw_record(article_id: str, body: str, *, title: str = "", source: str = "te
             "content_type": "text/plain", "published_at": None}
 
 
-def orthographic_variant(text: str, seed: int) -> str:
-    """Same article as another outlet would print it: diacritics, tatweel, other digits."""
+def structure_article(stem: str) -> tuple[str, str]:
+    """(title, body) of ``tests/data/articles/<stem>.txt``: the title is its first paragraph."""
+    text = (STRUCTURE_ARTICLES / f"{stem}.txt").read_text(encoding="utf-8")
+    title, _, body = text.partition("\n\n")
+    return title.strip(), body
+
+
+def entity_heavy_body(size: int = 430_000, seed: int = 5) -> str:
+    """Distinct paragraphs that name six gazetteer people and places each (~8,000 in all)."""
+    names = [line.split("\t")[0] for line in GAZETTEER.read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#") and line.split("\t")[1] in ("PER", "LOC")]
     rng = random.Random(seed)
-    out: list[str] = []
-    for ch in text:
-        out.append(ch)
-        if "\u0628" <= ch <= "\u064a" and rng.random() < 0.15:
-            out.append(rng.choice(DIACRITICS))
-        elif ch in "لمنهس" and rng.random() < 0.05:
-            out.append("\u0640")
-    return "".join(out).translate({ord(str(d)): chr(0x0660 + d) for d in range(10)})
+    sentences = anercorp_sentences()
+    paragraphs: list[str] = []
+    total = 0
+    while total < size:
+        a, b, c, d, e, f = rng.sample(names, 6)
+        paragraph = (f"وقال {a} في {b} إن {c} و{d} سيزوران {e} و{f} في الاجتماع رقم "
+                     f"{len(paragraphs)} . {rng.choice(sentences)}")
+        paragraphs.append(paragraph)
+        total += len(paragraph.encode()) + 2
+    return "\n\n".join(paragraphs)
