@@ -20,6 +20,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from akhbar.config import Settings
 from akhbar.kafka.topics import ensure_topics
 from akhbar.supervisor import WorkerSet, local_broker
+from tests.broker.relbroker import RelBroker
 
 
 def _docker_answers() -> bool:
@@ -94,3 +95,14 @@ async def workers(settings: Settings, tmp_path: Path) -> AsyncIterator[WorkerSet
         yield procs
     finally:
         procs.stop_all()
+
+
+@pytest.fixture
+def rel_broker(tmp_path: Path) -> Iterator[RelBroker]:
+    """A private broker (own ports and data folder) for a test that restarts it."""
+    broker = RelBroker.create(tmp_path / "kafka")
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.remove()

@@ -8,7 +8,6 @@ The full-size run (>= 10,000 articles) is ``bench/reliability.py``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,16 +28,6 @@ pytestmark = pytest.mark.slow  # over 30 s or a chaos run: tests/README.md
 
 COUNT = 2000
 SEED = 7
-
-
-@pytest.fixture
-def rel_broker(tmp_path: Path) -> Iterator[RelBroker]:
-    broker = RelBroker.create(tmp_path / "kafka")
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.remove()
 
 
 async def test_kills_and_broker_restart_lose_nothing(rel_broker: RelBroker, tmp_path: Path) -> None:

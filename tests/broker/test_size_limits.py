@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -37,16 +36,6 @@ from tests.broker.relbroker import (
 from tests.support.corpus import anercorp_sentences, entity_heavy_body
 
 pytestmark = [pytest.mark.timeout(600), pytest.mark.slow]
-
-
-@pytest.fixture
-def rel_broker(tmp_path: Path) -> Iterator[RelBroker]:
-    broker = RelBroker.create(tmp_path / "kafka")
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.remove()
 
 
 def body_of(size: int, seed: int) -> str:
