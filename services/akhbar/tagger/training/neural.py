@@ -493,7 +493,7 @@ def _updater(dropout: float, lr: float, dilations: tuple[int, ...]) -> tuple[Any
 
     opt = optax.adam(lr)
 
-    @jax.jit
+    @jax.jit  # type: ignore[untyped-decorator,unused-ignore]  # typed only with the extra
     def update(
         p: Params, state: Any, xb: jax.Array, yb: jax.Array, mb: jax.Array, rng: jax.Array
     ) -> tuple[Params, Any, jax.Array]:
