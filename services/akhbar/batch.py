@@ -35,7 +35,7 @@ CHUNK = 16  # articles per task: ~0.1 s of work, so the queue overhead stays sma
 AHEAD = 4  # chunks in flight per job: enough to keep every worker busy, memory bounded
 
 # What a worker hands back for one payload: a rejection before dedup, or the cleaned
-# record with what tagging added to it (its new keys, in order) or the tag rejection.
+# record with what tagging added or changed (those keys, in order) or the tag rejection.
 Rejection = tuple[str | None, str, str]  # article id, reason, detail
 Prepared = tuple[Rejection | None, Record | None, list[tuple[str, Any]] | Rejection | None]
 
@@ -158,4 +158,6 @@ def _prepare(tagger: Tagger, settings: Settings, payload: bytes) -> Prepared:
         tagged = tag_stage(tagger, cleaned)
     except RejectedInput as exc:
         return None, cleaned, (cleaned["id"], exc.reason, exc.detail)
-    return None, cleaned, [(key, value) for key, value in tagged.items() if key not in cleaned]
+    # what tag_stage added or changed (it links the dateline's place in place)
+    return None, cleaned, [(key, value) for key, value in tagged.items()
+                           if key not in cleaned or value is not cleaned[key]]

@@ -17,7 +17,7 @@ from tests.support.variants import orthographic_variant
 
 def corpus() -> list[bytes]:
     """Uniques, exact and near copies across chunk boundaries, and bad input."""
-    bodies = list(pseudo_articles(3 * CHUNK))
+    *bodies, spare = pseudo_articles(3 * CHUNK + 1)
     records = [raw_record(f"a{i}", body) for i, body in enumerate(bodies)]
     payloads = [orjson.dumps(r) for r in records]
     # the copy comes first in input order, in an earlier chunk: it is the one kept
@@ -26,6 +26,8 @@ def corpus() -> list[bytes]:
     payloads.insert(30, orjson.dumps(raw_record("near-7", near)))
     payloads[11:11] = [b"{not json", b"\xff\xfe{}", orjson.dumps(raw_record("empty", " \n "))]
     payloads.append(orjson.dumps(records[3]))  # a re-delivery of a0..: same id, unique again
+    # a dateline: the tag stage links its place, a key the clean stage already wrote
+    payloads.append(orjson.dumps(raw_record("dateline", "القاهرة (رويترز) - " + spare)))
     return payloads
 
 
@@ -57,6 +59,8 @@ def test_first_seen_in_input_order_wins_across_chunks(
     reasons = sorted(r["dead_letter"]["reason"] for r in outputs[2]  # type: ignore[index]
                      if "dead_letter" in r)
     assert reasons == ["empty_after_cleaning", "invalid_json", "invalid_utf8"]
+    place = by_id["dateline"]["dateline"]["place"]  # type: ignore[index]
+    assert (place["text"], place["id"]) == ("القاهرة", "Q85")
 
 
 def test_cli_jobs_2_prints_what_jobs_1_prints(tmp_path: Path,
