@@ -3,12 +3,12 @@
 One output line per input article: the enriched record, the duplicate record, or a
 rejection (``dead_letter`` with its reason) for input the workers would dead-letter.
 
-With ``jobs > 1``, worker processes decode, clean and tag chunks of articles while this
-process deduplicates them one by one in input order, so "first seen wins" means exactly
-what it means with one job and the output is the same, record for record. Tagging runs
-before the dedup verdict is known: the tag work on a duplicate is thrown away, the price of
-keeping dedup in one place. Each process warms its own per-word tagger caches, so text
-that repeats a lot (benchmarks that cycle a small corpus) gains less than fresh text.
+With ``jobs > 1`` the work runs in three steps, as in the streaming pipeline: worker
+processes decode and clean chunks of articles; this process deduplicates them one by one
+in input order, so "first seen wins" means exactly what it means with one job; only the
+unique articles go back to the workers to be tagged. Outputs are yielded in input order
+and are the same, record for record, as with one job. Each process warms its own per-word
+tagger caches, so text that repeats a lot gains less than fresh text.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -31,13 +32,19 @@ from akhbar.stages import article_id, clean_stage, dedup_stage, tag_stage
 if TYPE_CHECKING:
     from akhbar.tagger import Tagger
 
-CHUNK = 16  # articles per task: ~0.1 s of work, so the queue overhead stays small
+CHUNK = 16  # articles per task: ~0.05 s of work, so the queue overhead stays small
 AHEAD = 4  # chunks in flight per job: enough to keep every worker busy, memory bounded
 
-# What a worker hands back for one payload: a rejection before dedup, or the cleaned
-# record with what tagging added or changed (those keys, in order) or the tag rejection.
-Rejection = tuple[str | None, str, str]  # article id, reason, detail
-Prepared = tuple[Rejection | None, Record | None, list[tuple[str, Any]] | Rejection | None]
+# A rejection: article id (when known), reason, detail.
+Rejection = tuple[str | None, str, str]
+
+
+@dataclass(slots=True)
+class _Tagging:
+    """An output slot waiting for its record to come back from a tag task."""
+
+    future: Future[list[Record | Rejection]] | None = None
+    index: int = 0
 
 
 def default_jobs() -> int:
@@ -89,40 +96,60 @@ class BatchPipeline:
         # fork: the children share the tagger this process has loaded (1.4 s to load)
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         source = iter(payloads)
+        bound = jobs * AHEAD * CHUNK * 4  # outputs held back at most, waiting for their tags
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                  initargs=(self.settings,)) as pool:
-            pending: deque[Future[list[Prepared]]] = deque()
+            cleaning: deque[Future[list[Record | Rejection]]] = deque()
+            ordered: deque[Record | _Tagging] = deque()
+            to_tag: list[tuple[_Tagging, Record]] = []
 
-            def submit() -> None:
+            def clean_more() -> None:
                 chunk = list(islice(source, CHUNK))
                 if chunk:
-                    pending.append(pool.submit(_prepare_chunk, chunk))
+                    cleaning.append(pool.submit(_clean_chunk, chunk))
+
+            def tag_waiting() -> None:
+                if to_tag:
+                    future = pool.submit(_tag_chunk, [record for _, record in to_tag])
+                    for index, (slot, _) in enumerate(to_tag):
+                        slot.future, slot.index = future, index
+                    to_tag.clear()
 
             for _ in range(jobs * AHEAD):
-                submit()
-            while pending:
-                prepared = pending.popleft().result()
-                submit()
-                for item in prepared:
-                    yield self._finish(item)
+                clean_more()
+            while cleaning or ordered:
+                if cleaning:
+                    for item in cleaning.popleft().result():
+                        ordered.append(self._dedup(item, to_tag))
+                    clean_more()
+                    tag_waiting()
+                # yield what is ready; wait for the oldest only when nothing else can move
+                while ordered:
+                    head = ordered[0]
+                    if isinstance(head, _Tagging):
+                        assert head.future is not None
+                        if cleaning and len(ordered) < bound and not head.future.done():
+                            break
+                        done = head.future.result()[head.index]
+                        head = _rejection(*done) if isinstance(done, tuple) else done
+                    ordered.popleft()
+                    yield head
 
-    def _finish(self, item: Prepared, *, now: float | None = None) -> Record:
-        """Dedup one prepared article (here, in input order) and assemble its output."""
-        rejected, cleaned, tagged = item
-        if rejected is not None:
-            return _rejection(*rejected)
-        assert cleaned is not None
+    def _dedup(self, item: Record | Rejection,
+               to_tag: list[tuple[_Tagging, Record]]) -> Record | _Tagging:
+        """Dedup one cleaned article (here, in input order): its output, or a slot for the
+        tagged record when it is unique."""
+        if isinstance(item, tuple):
+            return _rejection(*item)
         try:
-            route, record = dedup_stage(self.deduper, cleaned, now=now or time.time())
+            route, record = dedup_stage(self.deduper, item, now=time.time())
         except RejectedInput as exc:
-            return _rejection(cleaned["id"], exc.reason, exc.detail)
+            return _rejection(item["id"], exc.reason, exc.detail)
         if route == "duplicates":
             return record
-        if isinstance(tagged, tuple):
-            return _rejection(*tagged)
-        out = dict(record)
-        out.update(tagged or ())  # what tag_stage adds, in its order
-        return out
+        slot = _Tagging()
+        to_tag.append((slot, record))
+        return slot
 
 
 def _rejection(article: str | None, reason: str, detail: str) -> Record:
@@ -141,23 +168,28 @@ def _start_worker(settings: Settings) -> None:
     _TAGGER = default_tagger()
 
 
-def _prepare_chunk(payloads: list[bytes]) -> list[Prepared]:
-    assert _TAGGER is not None and _SETTINGS is not None
-    return [_prepare(_TAGGER, _SETTINGS, payload) for payload in payloads]
+def _clean_chunk(payloads: list[bytes]) -> list[Record | Rejection]:
+    """Decode and clean payloads in a worker process (no dedup state here)."""
+    assert _SETTINGS is not None
+    settings = _SETTINGS
+    out: list[Record | Rejection] = []
+    for payload in payloads:
+        raw: Record | None = None
+        try:
+            raw = decode(payload, "raw_article", max_bytes=settings.max_record_bytes)
+            out.append(clean_stage(raw, max_body_bytes=settings.max_body_bytes))
+        except RejectedInput as exc:
+            out.append((article_id(raw) if raw is not None else None, exc.reason, exc.detail))
+    return out
 
 
-def _prepare(tagger: Tagger, settings: Settings, payload: bytes) -> Prepared:
-    """Decode, clean and tag one payload in a worker process (no dedup state here)."""
-    raw: Record | None = None
-    try:
-        raw = decode(payload, "raw_article", max_bytes=settings.max_record_bytes)
-        cleaned = clean_stage(raw, max_body_bytes=settings.max_body_bytes)
-    except RejectedInput as exc:
-        return (article_id(raw) if raw is not None else None, exc.reason, exc.detail), None, None
-    try:
-        tagged = tag_stage(tagger, cleaned)
-    except RejectedInput as exc:
-        return None, cleaned, (cleaned["id"], exc.reason, exc.detail)
-    # what tag_stage added or changed (it links the dateline's place in place)
-    return None, cleaned, [(key, value) for key, value in tagged.items()
-                           if key not in cleaned or value is not cleaned[key]]
+def _tag_chunk(records: list[Record]) -> list[Record | Rejection]:
+    """Tag deduplicated unique articles in a worker process."""
+    assert _TAGGER is not None
+    out: list[Record | Rejection] = []
+    for record in records:
+        try:
+            out.append(tag_stage(_TAGGER, record))
+        except RejectedInput as exc:
+            out.append((record["id"], exc.reason, exc.detail))
+    return out
