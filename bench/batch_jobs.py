@@ -92,8 +92,8 @@ def main() -> None:
                      str(path)], env)
                 walls[jobs].append(wall)
                 steady[jobs].append(after_start)
-                after = os.times()
-                cpus[jobs].append(after.children_user + after.children_system
+                spent = os.times()
+                cpus[jobs].append(spent.children_user + spent.children_system
                                   - before.children_user - before.children_system)
                 digests.add(hashlib.sha256(stdout).hexdigest())
                 print(f"  --jobs {jobs}: {walls[jobs][-1]:.1f} s", file=sys.stderr)
