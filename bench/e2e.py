@@ -432,10 +432,10 @@ async def phase_pipeline(args: argparse.Namespace, payloads: list[bytes],
                          work: Path) -> tuple[Run, list[dict[str, Any]], list[bytes]]:
     settings = new_settings(args.bootstrap, args.partitions, work, "w")
     await ensure_topics(settings)
-    procs = [start_worker(settings, stage, work, stage) for stage in STAGES]
+    procs = [start_worker(settings, stage, work, stage if k == 0 else f"{stage}-{k + 1}")
+             for stage in STAGES for k in range(args.instances.get(stage, 1))]
     try:
-        for proc in procs:
-            await wait_assigned([proc], args.partitions)
+        await wait_assigned(procs, args.partitions * len(STAGES))
         run = await timed_run("pipeline", settings, procs, payloads, OUTCOMES)
         latency: list[dict[str, Any]] = []
         for index, rate in enumerate(args.rate if args.latency_seconds > 0 else []):
@@ -516,7 +516,9 @@ def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, An
     lines = [
         f"load average before {load[0]}, after {load[1]}; {os.cpu_count()} cores; "
         f"{args.partitions} partitions; {pipeline.articles} articles, "
-        f"{pipeline.raw_bytes / pipeline.articles / 1024:.1f} KiB average raw record",
+        f"{pipeline.raw_bytes / pipeline.articles / 1024:.1f} KiB average raw record; "
+        "pipeline processes: " + ", ".join(f"{stage} ×{args.instances.get(stage, 1)}"
+                                           for stage in STAGES),
         "",
         "| run | articles/s | MB/s (raw in) | wall s | push s | outputs |",
         "|---|---:|---:|---:|---:|---|",
@@ -533,7 +535,11 @@ def report(args: argparse.Namespace, runs: list[Run], latency: list[dict[str, An
     handled = {"clean": pipeline.articles,
                "dedup": pipeline.articles - pipeline.counts.get("dead-letter", 0),
                "tag": pipeline.counts.get("enriched", 0)}
-    for name, cpu in [*pipeline.cpu.items(), *passthrough.cpu.items(), *noop.cpu.items()]:
+    per_stage: dict[str, float] = {}
+    for name, cpu in pipeline.cpu.items():  # the instances of a stage together: tag, tag-2
+        stage = name.split("-")[0] if name.split("-")[0] in STAGES else name
+        per_stage[stage] = per_stage.get(stage, 0.0) + cpu
+    for name, cpu in [*per_stage.items(), *passthrough.cpu.items(), *noop.cpu.items()]:
         own = handled.get(name, passthrough.articles)
         alone = f"{in_process[name]:.2f}" if name in in_process else ""
         lines.append(f"| {name} | {cpu:.1f} | {cpu / pipeline.articles * 1000:.2f} | "
@@ -612,6 +618,14 @@ async def main_async(args: argparse.Namespace) -> None:
         Path(args.json).write_bytes(out)  # noqa: ASYNC240 (all done)
 
 
+def _instances(spec: str) -> tuple[Stage, int]:
+    stage, _, count = spec.partition("=")
+    if stage not in STAGES or not count.isdigit() or int(count) < 1:
+        raise SystemExit(f"--instances {spec!r}: expected STAGE=N with STAGE one of "
+                         f"{', '.join(STAGES)} and N ≥ 1")
+    return stage, int(count)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS",
@@ -632,11 +646,15 @@ def main() -> None:
     parser.add_argument("--in-process", type=int, default=300,
                         help="also time each stage's processor alone on this many records "
                              "(0 = skip)")
+    parser.add_argument("--instances", action="append", default=[], metavar="STAGE=N",
+                        help="pipeline phase: N processes of STAGE in its consumer group "
+                             "(default 1 each; repeat for several stages), e.g. tag=2")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work-dir", help="worker logs and state (default: a new /tmp dir)")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     args.rate = args.rate or [40.0, 200.0]
+    args.instances = dict(_instances(spec) for spec in args.instances)
     asyncio.run(main_async(args))
 
 

@@ -17,7 +17,7 @@ def tagger() -> Tagger:
                GazEntry("رام الله", "LOC", None, ()),
                GazEntry("فرانس برس", "ORG", "Q40464", ("أ ف ب",))]
     knowledge = Knowledge(Gazetteer(entries), EMPTY_LEXICON)
-    return Tagger(knowledge, model=None)  # type: ignore[arg-type]  # resolve needs no model
+    return Tagger(knowledge, model=default_tagger().model)  # resolve uses only the gazetteer
 
 
 @pytest.mark.parametrize(("name", "expected"), [

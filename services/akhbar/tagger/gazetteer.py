@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from itertools import chain
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from akhbar.tagger.tokens import clitic_readings, clitic_spellings, tokenize
 
 _START_CACHE_LIMIT = 200_000  # distinct words whose name-start readings are kept
 
-DATA_DIR = Path(__file__).parent / "data"
+# through the package, not this module's file: a compiled build of it lives elsewhere
+DATA_DIR = Path(str(files("akhbar.tagger"))) / "data"
 GAZETTEER_PATH = DATA_DIR / "gazetteer.tsv"
 FIELDS = ("canonical", "type", "qid", "variants", "source")
 

@@ -67,7 +67,7 @@ def _model_share(words: Sequence[str], mentions: list[Mention]) -> dict[str, flo
     seen: Counter[str] = Counter()
     names = tagged.keys()
     for word, count in Counter(words).items():  # each distinct word once: news repeats a lot
-        for form in _reading_forms(word) & names:
+        for form in _reading_forms(word).intersection(names):
             seen[form] += count
     return {w: tagged[w] / seen[w] for w in tagged if seen[w] >= SPREAD_MIN_SEEN}
 
