@@ -2,10 +2,6 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from akhbar import native as _native
-
-_native.install()  # compiled hot paths, when built for this exact source (akhbar.native)
-
 try:
     __version__ = version("akhbar")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree

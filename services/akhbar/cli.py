@@ -101,15 +101,6 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("tag", help="tag entities in text read from stdin; JSON lines out",
                    description="Tag the text on stdin; one JSON entity per line.")
 
-    native = sub.add_parser("native", help="compiled hot paths: build, status, check",
-                            description="Build (mypyc), show or check the compiled modules "
-                            "(akhbar.native); scripts/bootstrap runs `build`.")
-    native.add_argument("action", choices=("build", "status", "check"),
-                        help="build: compile (a no-op when current); status: what runs "
-                        "compiled; check: compiled and source outputs identical")
-    native.add_argument("--force", action="store_true", help="build: even when current")
-    native.add_argument("--quiet", action="store_true", help="build: say nothing when current")
-
     demo = sub.add_parser("demo", help="broker + workers + push a folder + show the results",
                           description="Start the local broker (unless AKHBAR_BOOTSTRAP_SERVERS "
                           "is set) and the three workers, push a folder, print what comes out.")
@@ -164,10 +155,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _process(args, settings)
     if args.command == "tag":
         return _tag()
-    if args.command == "native":
-        from akhbar import native
-
-        return native.run(args.action, force=args.force, quiet=args.quiet)
     from akhbar.demo import run_demo
 
     return run_demo(settings, args.folder)

@@ -166,12 +166,11 @@ def test_package_has_no_dynamic_code_or_unsafe_deserialisers() -> None:
     assert len(SOURCES) > 20 and offenders == []
 
 
-def test_only_the_supervisor_and_the_native_build_start_processes() -> None:
-    """And workers do not import the supervisor."""
+def test_only_the_supervisor_starts_processes_and_workers_do_not_import_it() -> None:
     starters = sorted(p.relative_to(PACKAGE).as_posix() for p in SOURCES
                       if re.search(r"^\s*import subprocess|^from subprocess",
                                    p.read_text(encoding="utf-8"), re.M))
-    assert starters == ["native.py", "supervisor.py"]  # native: mypyc, and its check
+    assert starters == ["supervisor.py"]
     probe = ("import sys, akhbar.cli, akhbar.workers.runtime, akhbar.workers.processors, "
              "akhbar.tagger; akhbar.workers.processors.tag_processor(akhbar.config.Settings()); "
              "print(sorted(m for m in sys.modules if m in {'akhbar.demo', 'akhbar.supervisor'}))")

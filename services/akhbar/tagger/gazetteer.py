@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from itertools import chain
 from pathlib import Path
 
@@ -22,8 +21,7 @@ from akhbar.tagger.tokens import clitic_readings, clitic_spellings, tokenize
 
 _START_CACHE_LIMIT = 200_000  # distinct words whose name-start readings are kept
 
-# through the package, not this module's file: a compiled build of it lives elsewhere
-DATA_DIR = Path(str(files("akhbar.tagger"))) / "data"
+DATA_DIR = Path(__file__).parent / "data"
 GAZETTEER_PATH = DATA_DIR / "gazetteer.tsv"
 FIELDS = ("canonical", "type", "qid", "variants", "source")
 
