@@ -114,6 +114,14 @@ def _pair_keys(rows: dict[str, int]) -> tuple[dict[str, int], list[_PairKeys]]:
     return vocabulary, tables
 
 
+def _doubled(table: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``table`` with as many zero rows again (``np.zeros`` pages in only as rows are
+    written, where concatenating with ``zeros_like`` writes every byte twice)."""
+    out = np.zeros((2 * len(table), *table.shape[1:]))
+    out[: len(table)] = table
+    return out
+
+
 class CompiledCrf:
     """State scores and best labels for one model; caches are per-instance, one thread."""
 
@@ -130,18 +138,20 @@ class CompiledCrf:
                 self._attr[i, label] = weight
         self._pair_vocabulary, self._pairs = _pair_keys(self._attr_row)
         by_prefix = _by_prefix(self._attr_row)
-        # Per identity group: its blocks, and value -> one attribute row per block (the
-        # zero row where the model has no such attribute).
-        self._identity: list[tuple[_Value, list[int], dict[str, tuple[int, ...]], tuple[int, ...]]]
+        # Per identity group: its blocks, value -> index, and per index one attribute row
+        # per block (the zero row where the model has no such attribute); the last index
+        # is the value the model never saw.
+        self._identity: list[tuple[_Value, list[int], dict[str, int], npt.NDArray[np.intp]]]
         self._identity = []
         for value, members in _IDENTITY_GROUPS:
             table: dict[str, list[int]] = {}
             for j, (prefix, _) in enumerate(members):
                 for v, row in by_prefix[prefix].items():
                     table.setdefault(v, [none] * len(members))[j] = row
-            missing = (none,) * len(members)
+            index = {v: i for i, v in enumerate(table)}
+            rows = np.array([*table.values(), [none] * len(members)], dtype=np.intp)
             blocks = [block for _, block in members]
-            self._identity.append((value, blocks, {v: tuple(r) for v, r in table.items()}, missing))
+            self._identity.append((value, blocks, index, rows))
         # Per class template: (value function, block, value -> attribute row).
         self._class_values = [(t.value, block, by_prefix[t.prefix]) for t, block in _CLASS]
         self._none = none
@@ -197,7 +207,7 @@ class CompiledCrf:
         sums are the same floats whatever the batch."""
         first = len(self._row) + 1
         while first + len(words) > len(self._words):
-            self._words = np.concatenate([self._words, np.zeros_like(self._words)])
+            self._words = _doubled(self._words)
             self._pair_id = np.concatenate([self._pair_id, np.full_like(self._pair_id, -1)])
         if len(self._class_row) + len(words) > _CLASS_LIMIT:
             self._class_row.clear()  # bounded memory: start over (rows are reused from 0)
@@ -214,11 +224,13 @@ class CompiledCrf:
             for value, block, table in self._class_values:  # in template order
                 row_of = table.get
                 self._classes[rows, block] += weights[[row_of(v, none) for v in map(value, fresh)]]
-            classes = [class_row(key, -1) for key in keys]
+            made = dict(zip(new, rows, strict=True))
+            classes = [made[k] if r < 0 else r for k, r in zip(keys, classes, strict=True)]
         vectors = self._classes[classes]
-        for value, blocks, group, missing in self._identity:
-            rows_of = group.get
-            vectors[:, blocks] += weights[[rows_of(v, missing) for v in map(value, facts)]]
+        for value, blocks, index, group_rows in self._identity:
+            index_of, unseen = index.get, len(index)
+            found = [index_of(v, unseen) for v in map(value, facts)]
+            vectors[:, blocks] += weights[group_rows[found]]
         self._words[first : first + len(words)] = vectors
         self._row.update(zip(words, range(first, first + len(words)), strict=True))
         ids = self._pair_vocabulary
@@ -228,7 +240,7 @@ class CompiledCrf:
         """A zeroed row for a new class key."""
         row = self._class_row[key] = len(self._class_row)
         if row == len(self._classes):
-            self._classes = np.concatenate([self._classes, np.zeros_like(self._classes)])
+            self._classes = _doubled(self._classes)
         return row
 
     def _gaz_rows(self, labels: Sequence[Labels]) -> list[int]:
