@@ -152,8 +152,13 @@ class CompiledCrf:
             rows = np.array([*table.values(), [none] * len(members)], dtype=np.intp)
             blocks = [block for _, block in members]
             self._identity.append((value, blocks, index, rows))
-        # Per class template: (value function, block, value -> attribute row).
-        self._class_values = [(t.value, block, by_prefix[t.prefix]) for t, block in _CLASS]
+        # Per class template: (value function, value -> attribute row); and per block, the
+        # class templates that add to it, in template order.
+        self._class_values = [(t.value, by_prefix[t.prefix].get) for t, _ in _CLASS]
+        self._class_blocks = [
+            (block, np.array([j for j, (_, b) in enumerate(_CLASS) if b == block], dtype=np.intp))
+            for block in sorted({b for _, b in _CLASS})
+        ]
         self._none = none
         self._gaz_row: dict[Labels, int] = {}
         self._gaz = np.zeros((0, len(_GAZ_OFFSETS), size))
@@ -201,7 +206,7 @@ class CompiledCrf:
 
     def _compile(self, words: list[str], knowledge: Knowledge) -> None:
         """Per-offset vectors of new words: the class vectors (new classes compiled together,
-        one template at a time), plus the identity templates' weights, one group at a time.
+        one running sum per block), plus the identity templates' weights, one group at a time.
 
         Weights are added to each block in template order, as the strings would be, so the
         sums are the same floats whatever the batch."""
@@ -213,6 +218,7 @@ class CompiledCrf:
             self._class_row.clear()  # bounded memory: start over (rows are reused from 0)
             self._classes[:] = 0.0
         lexicon, none, weights = knowledge.lexicon, self._none, self._attr
+        classes_of = self._class_values
         facts = [word_facts(word, lexicon) for word in words]
         keys = [f.class_key() for f in facts]
         class_row = self._class_row.get
@@ -221,9 +227,11 @@ class CompiledCrf:
             new = {key: f for key, f, row in zip(keys, facts, classes, strict=True) if row < 0}
             rows = [self._new_class(key) for key in new]  # may grow self._classes
             fresh = list(new.values())
-            for value, block, table in self._class_values:  # in template order
-                row_of = table.get
-                self._classes[rows, block] += weights[[row_of(v, none) for v in map(value, fresh)]]
+            picked = [[row_of(v, none) for v in map(value, fresh)] for value, row_of in classes_of]
+            gathered = weights[np.array(picked, dtype=np.intp)]  # (templates, classes, labels)
+            for block, templates in self._class_blocks:
+                # A new class's block: its templates' weights summed in template order.
+                self._classes[rows, block] = np.add.accumulate(gathered[templates])[-1]
             made = dict(zip(new, rows, strict=True))
             classes = [made[k] if r < 0 else r for k, r in zip(keys, classes, strict=True)]
         vectors = self._classes[classes]
