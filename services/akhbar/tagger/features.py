@@ -52,11 +52,18 @@ class WordFacts:
     org: str = ""  # "oh": the stem is an organisation head noun
     nisba: str = ""  # "ni": ال + a stem ending like an adjective of origin
 
-    def class_key(self) -> tuple[object, ...]:
-        """Every fact but the word's own letters: all a non-identity template may read."""
+    def class_key(self) -> tuple[str, ...]:
+        """Every fact but the word's own letters: all a non-identity template may read.
+
+        Flat strings (the :class:`Seen` buckets spelled out): a tuple of strings hashes in C,
+        and the scorer looks a key up once per new word."""
+        behind, seen, stem = self.seen_behind, self.seen, self.seen_stem
         return (
-            self.clitics, self.shape, self.given, self.name_type, self.cue, self.seen_behind,
-            self.seen, self.seen_stem, self.role, self.freq, self.stem_freq, self.org, self.nisba,
+            self.clitics, self.shape, self.given, self.name_type, self.cue,
+            behind.per, behind.loc, behind.org, behind.outside,
+            seen.per, seen.loc, seen.org, seen.outside,
+            stem.per, stem.loc, stem.org, stem.outside,
+            self.role, self.freq, self.stem_freq, self.org, self.nisba,
         )
 
 
@@ -223,49 +230,60 @@ class WordInfo:
 PAD_INFO = WordInfo.of(WordFacts(PAD_WORD, PAD_WORD, "", "pad", "", "", ""))
 
 
+_LEN_SHAPES = tuple(f"len{n}" for n in range(9))
+_HAS_DIGIT = re.compile(r"\d").search
+
+
 def _shape(word: str, stem: str) -> str:
     if not is_word(word):
         return "punct"
-    if _DIGITS.search(word):
+    if _HAS_DIGIT(word):
         return "num"
     if word.isascii():
         return "latin"
-    return f"len{min(len(stem), 8)}"
-
-
-_DIGITS = re.compile(r"\d")
+    return _LEN_SHAPES[min(len(stem), 8)]
 
 
 def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
-    """The word's own facts plus the lexicon facts its neighbours use."""
+    """The word's own facts plus the lexicon facts its neighbours use.
+
+    Runs once per new word on the tagger's first pass over a text, so the plain lookups of
+    :class:`Lexicon` (``given_name``, ``name_word_type``, ``role``, ``freq``, ``org_head``)
+    are read straight from its tables here.
+    """
     stem = strip_article(word)
-    clitics = word[: len(word) - len(stem)] if stem != word else "-"
-    given = "fn" if lexicon.given_name(stem) else ""
-    name_type = lexicon.name_word_type(stem)
+    bare = stem == word
+    clitics = "-" if bare else word[: len(word) - len(stem)]
+    first_names, name_words, world = lexicon.first_names, lexicon.name_words, lexicon.world
+    given = "fn" if stem in first_names else ""
+    name_type = name_words.get(stem, "")
     behind, seen_behind = "", NOT_READ
-    if stem == word and len(word) > _MIN_CLITIC_WORD and word[0] in CLITIC_LETTERS:
+    parts = world.parts
+    role = parts.get(stem, "") or parts.get(word, "")
+    if bare and len(word) > _MIN_CLITIC_WORD and word[0] in CLITIC_LETTERS:
         # ومايكل، وفلاديمير، ولافروف: a bare proclitic hides a known name word from the
         # lists and from the corpus counts; read the word behind it too, marked apart
         # ("c..."), since واشنطن and بلير begin with those letters. 5-fold CV: given names
         # and name words +0.3, the word behind and its counts +0.5 more.
         behind = word[1:]
         seen_behind = lexicon.seen_word(behind)
-        if not given and lexicon.given_name(behind):
+        if not given and behind in first_names:
             given = "cfn"
-        if not name_type and lexicon.name_word_type(behind):
-            name_type = "c" + lexicon.name_word_type(behind)
-    shape = _shape(word, stem)
-    role = lexicon.role(stem) or lexicon.role(word)
-    if not role and behind and lexicon.role(behind):
-        role = "c" + lexicon.role(behind)
-    nisba = "ni" if stem != word and len(stem) > _MIN_CLITIC_WORD and stem.endswith(
+        if not name_type and (behind_type := name_words.get(behind, "")):
+            name_type = "c" + behind_type
+        if not role and (behind_role := parts.get(behind, "")):
+            role = "c" + behind_role
+    nisba = "ni" if not bare and len(stem) > _MIN_CLITIC_WORD and stem.endswith(
         _NISBA_ENDINGS
     ) else ""
+    freq = world.freq.get
+    word_freq, stem_freq = freq(word), freq(stem)
+    heads = world.org_heads
     return WordFacts(
         word,
         stem,
         clitics,
-        shape,
+        _shape(word, stem),
         given,
         name_type,
         lexicon.cue(stem),
@@ -274,11 +292,14 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
         lexicon.seen_word(word),
         lexicon.seen_stem(stem),
         role,
-        lexicon.freq(word),
-        lexicon.freq(stem),
-        "oh" if any(map(lexicon.org_head, (stem, word, behind))) else "",
+        "r" if word_freq is None else _FREQ_NAMES.get(word_freq) or str(word_freq),
+        "r" if stem_freq is None else _FREQ_NAMES.get(stem_freq) or str(stem_freq),
+        "oh" if stem in heads or word in heads or behind in heads else "",
         nisba,
     )
+
+
+_FREQ_NAMES = {n: str(n) for n in range(32)}  # Lexicon.freq's bucket names, prebuilt
 
 
 def word_info(word: str, lexicon: Lexicon) -> WordInfo:

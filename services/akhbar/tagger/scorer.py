@@ -9,7 +9,7 @@ the model file at load time, so any retrained model works without a build step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,7 @@ from akhbar.tagger.features import (
     WORD_TEMPLATES,
     Knowledge,
     Labels,
+    WordFacts,
     WordInfo,
     word_facts,
 )
@@ -37,6 +38,42 @@ _GAZ_OFFSETS = sorted({t.offset for t in GAZ_TEMPLATES})
 _IDENTITY = [(t, _WORD_OFFSETS.index(t.offset)) for t in WORD_TEMPLATES if t.identity]
 _CLASS = [(t, _WORD_OFFSETS.index(t.offset)) for t in WORD_TEMPLATES if not t.identity]
 _CLASS_LIMIT = 20_000  # distinct class keys kept (a few thousand occur in practice)
+_Value = Callable[[WordFacts], str]
+
+
+def _identity_groups() -> list[tuple[_Value, list[tuple[str, int]]]]:
+    """The identity templates grouped by value function (``w=``, ``w-1=``... all read the
+    word): one value and one lookup per group and word. One group per template instead if
+    a group would read one block twice or grouping would change the order in which weights
+    are added to a block (the float sums must stay those of the template order)."""
+    groups: dict[_Value, list[tuple[str, int]]] = {}
+    for template, block in _IDENTITY:
+        groups.setdefault(template.value, []).append((template.prefix, block))
+    grouped = [(prefix, block) for members in groups.values() for prefix, block in members]
+    flat = [(t.prefix, block) for t, block in _IDENTITY]
+    distinct = all(len({b for _, b in m}) == len(m) for m in groups.values())
+    if not distinct or sorted(grouped, key=lambda m: m[1]) != sorted(flat, key=lambda m: m[1]):
+        return [(t.value, [(t.prefix, block)]) for t, block in _IDENTITY]
+    return list(groups.items())
+
+
+_IDENTITY_GROUPS = _identity_groups()
+
+
+def _by_prefix(rows: dict[str, int]) -> dict[str, dict[str, int]]:
+    """``{prefix: {value: row}}`` for the word templates' prefixes: a template's row for a
+    value is then found without building ``prefix + value``."""
+    wanted = {t.prefix for t in WORD_TEMPLATES}
+    simple = {p for p in wanted if p.find("=") == len(p) - 1}  # the prefix ends at its "="
+    out: dict[str, dict[str, int]] = {p: {} for p in wanted}
+    for attr, row in rows.items():
+        head, sign, value = attr.partition("=")
+        table = out.get(head + sign) if sign else None
+        if table is not None and head + sign in simple:
+            table[value] = row
+    for prefix in wanted - simple:
+        out[prefix] = {a[len(prefix) :]: r for a, r in rows.items() if a.startswith(prefix)}
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +114,14 @@ def _pair_keys(rows: dict[str, int]) -> tuple[dict[str, int], list[_PairKeys]]:
     return vocabulary, tables
 
 
+def _doubled(table: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``table`` with as many zero rows again (``np.zeros`` pages in only as rows are
+    written, where concatenating with ``zeros_like`` writes every byte twice)."""
+    out = np.zeros((2 * len(table), *table.shape[1:]))
+    out[: len(table)] = table
+    return out
+
+
 class CompiledCrf:
     """State scores and best labels for one model; caches are per-instance, one thread."""
 
@@ -86,11 +131,35 @@ class CompiledCrf:
         self._outside = self.labels.index("O")
         attrs = list(weights.state)
         self._attr_row = {a: i for i, a in enumerate(attrs)}
-        self._attr = np.zeros((len(attrs), size))
+        self._attr = np.zeros((len(attrs) + 1, size))  # + a zero row: "no such attribute"
+        none = len(attrs)
         for i, attr in enumerate(attrs):
             for label, weight in weights.state[attr]:
                 self._attr[i, label] = weight
         self._pair_vocabulary, self._pairs = _pair_keys(self._attr_row)
+        by_prefix = _by_prefix(self._attr_row)
+        # Per identity group: its blocks, value -> index, and per index one attribute row
+        # per block (the zero row where the model has no such attribute); the last index
+        # is the value the model never saw.
+        self._identity: list[tuple[_Value, list[int], dict[str, int], npt.NDArray[np.intp]]]
+        self._identity = []
+        for value, members in _IDENTITY_GROUPS:
+            table: dict[str, list[int]] = {}
+            for j, (prefix, _) in enumerate(members):
+                for v, row in by_prefix[prefix].items():
+                    table.setdefault(v, [none] * len(members))[j] = row
+            index = {v: i for i, v in enumerate(table)}
+            rows = np.array([*table.values(), [none] * len(members)], dtype=np.intp)
+            blocks = [block for _, block in members]
+            self._identity.append((value, blocks, index, rows))
+        # Per class template: (value function, value -> attribute row); and per block, the
+        # class templates that add to it, in template order.
+        self._class_values = [(t.value, by_prefix[t.prefix].get) for t, _ in _CLASS]
+        self._class_blocks = [
+            (block, np.array([j for j, (_, b) in enumerate(_CLASS) if b == block], dtype=np.intp))
+            for block in sorted({b for _, b in _CLASS})
+        ]
+        self._none = none
         self._gaz_row: dict[Labels, int] = {}
         self._gaz = np.zeros((0, len(_GAZ_OFFSETS), size))
         self._decoder = Decoder(weights.transitions, self._outside)
@@ -136,48 +205,42 @@ class CompiledCrf:
         return rows
 
     def _compile(self, words: list[str], knowledge: Knowledge) -> None:
-        """Per-offset vectors of new words: the class vectors (new classes compiled in one
-        scatter-add), plus one scatter-add of the identity templates' weights."""
+        """Per-offset vectors of new words: the class vectors (new classes compiled together,
+        one running sum per block), plus the identity templates' weights, one group at a time.
+
+        Weights are added to each block in template order, as the strings would be, so the
+        sums are the same floats whatever the batch."""
         first = len(self._row) + 1
         while first + len(words) > len(self._words):
-            self._words = np.concatenate([self._words, np.zeros_like(self._words)])
+            self._words = _doubled(self._words)
             self._pair_id = np.concatenate([self._pair_id, np.full_like(self._pair_id, -1)])
         if len(self._class_row) + len(words) > _CLASS_LIMIT:
             self._class_row.clear()  # bounded memory: start over (rows are reused from 0)
             self._classes[:] = 0.0
-        targets: list[int] = []
-        attrs: list[int] = []
-        classes: list[int] = []
-        class_targets: list[int] = []
-        class_attrs: list[int] = []
-        get = self._attr_row.get
-        lexicon = knowledge.lexicon
-        blocks = len(_WORD_OFFSETS)
-        for k, word in enumerate(words):
-            base = (first + k) * blocks
-            facts = word_facts(word, lexicon)
-            key = facts.class_key()
-            row = self._class_row.get(key)
-            if row is None:
-                row = self._new_class(key)
-                for template, block in _CLASS:
-                    attr = get(template.prefix + template.value(facts))
-                    if attr is not None:
-                        class_targets.append(row * blocks + block)
-                        class_attrs.append(attr)
-            classes.append(row)
-            for template, block in _IDENTITY:
-                attr = get(template.prefix + template.value(facts))
-                if attr is not None:
-                    targets.append(base + block)
-                    attrs.append(attr)
-            self._row[word] = first + k
-        if class_targets:
-            flat_classes = self._classes.reshape(-1, len(self.labels))
-            np.add.at(flat_classes, class_targets, self._attr[class_attrs])
-        self._words[first : first + len(words)] = self._classes[classes]
-        flat = self._words.reshape(-1, len(self.labels))
-        np.add.at(flat, targets, self._attr[attrs])
+        lexicon, none, weights = knowledge.lexicon, self._none, self._attr
+        classes_of = self._class_values
+        facts = [word_facts(word, lexicon) for word in words]
+        keys = [f.class_key() for f in facts]
+        class_row = self._class_row.get
+        classes = [class_row(key, -1) for key in keys]
+        if -1 in classes:
+            new = {key: f for key, f, row in zip(keys, facts, classes, strict=True) if row < 0}
+            rows = [self._new_class(key) for key in new]  # may grow self._classes
+            fresh = list(new.values())
+            picked = [[row_of(v, none) for v in map(value, fresh)] for value, row_of in classes_of]
+            gathered = weights[np.array(picked, dtype=np.intp)]  # (templates, classes, labels)
+            for block, templates in self._class_blocks:
+                # A new class's block: its templates' weights summed in template order.
+                self._classes[rows, block] = np.add.accumulate(gathered[templates])[-1]
+            made = dict(zip(new, rows, strict=True))
+            classes = [made[k] if r < 0 else r for k, r in zip(keys, classes, strict=True)]
+        vectors = self._classes[classes]
+        for value, blocks, index, group_rows in self._identity:
+            index_of, unseen = index.get, len(index)
+            found = [index_of(v, unseen) for v in map(value, facts)]
+            vectors[:, blocks] += weights[group_rows[found]]
+        self._words[first : first + len(words)] = vectors
+        self._row.update(zip(words, range(first, first + len(words)), strict=True))
         ids = self._pair_vocabulary
         self._pair_id[first : first + len(words)] = [ids.get(w, -1) for w in words]
 
@@ -185,7 +248,7 @@ class CompiledCrf:
         """A zeroed row for a new class key."""
         row = self._class_row[key] = len(self._class_row)
         if row == len(self._classes):
-            self._classes = np.concatenate([self._classes, np.zeros_like(self._classes)])
+            self._classes = _doubled(self._classes)
         return row
 
     def _gaz_rows(self, labels: Sequence[Labels]) -> list[int]:

@@ -142,12 +142,19 @@ def clitic_spellings(form: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# What strip_article may remove, in the order it tries: clitics + article (لل too).
+_ARTICLE_PREFIXES = tuple(
+    clitic + article
+    for clitic in ("", *CLITICS)
+    for article in ((ARTICLE, ARTICLE[1]) if clitic.endswith("ل") else (ARTICLE,))
+)
+
+
 @lru_cache(maxsize=100_000)
 def strip_article(word: str) -> str:
     """The word without clitics + article (وال، بال، لل...): the stem features look at."""
-    for clitic in ("", *CLITICS):
-        for article in (ARTICLE, ARTICLE[1]) if clitic.endswith("ل") else (ARTICLE,):
-            prefix = clitic + article
+    if word.startswith(_ARTICLE_PREFIXES):  # most words: one test, no loop
+        for prefix in _ARTICLE_PREFIXES:
             if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM - 1:
                 return word[len(prefix) :]
     return word
