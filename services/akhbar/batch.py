@@ -69,19 +69,14 @@ class BatchPipeline:
         self.tagger = default_tagger()
 
     def process_one(self, payload: bytes, *, now: float | None = None) -> Record:
-        raw: Record | None = None
-        try:
-            raw = decode(payload, "raw_article", max_bytes=self.settings.max_record_bytes)
-            cleaned = clean_stage(raw, max_body_bytes=self.settings.max_body_bytes)
-            route, record = dedup_stage(self.deduper, cleaned, now=now or time.time())
-            if route == "duplicates":
-                return record
-            return tag_stage(self.tagger, record)
-        except RejectedInput as exc:
-            return {
-                "id": article_id(raw) if raw is not None else None,
-                "dead_letter": {"reason": exc.reason, "message": exc.detail[:1000]},
-            }
+        cleaned = clean_one(self.settings, payload)
+        if isinstance(cleaned, tuple):
+            return _rejection(*cleaned)
+        unique, record = self._dedup_one(cleaned, now=now)
+        if not unique:
+            return record
+        tagged = tag_one(self.tagger, record)
+        return _rejection(*tagged) if isinstance(tagged, tuple) else tagged
 
     def process(self, payloads: Iterable[bytes], *, jobs: int = 1) -> Iterator[Record]:
         """One output per payload, in input order; the same records for any ``jobs``."""
@@ -135,17 +130,22 @@ class BatchPipeline:
                     ordered.popleft()
                     yield head
 
+    def _dedup_one(self, cleaned: Record, *, now: float | None = None) -> tuple[bool, Record]:
+        """(unique?, the record to tag or the output: a duplicate record or a rejection)."""
+        try:
+            route, record = dedup_stage(self.deduper, cleaned, now=now or time.time())
+        except RejectedInput as exc:
+            return False, _rejection(cleaned["id"], exc.reason, exc.detail)
+        return route != "duplicates", record
+
     def _dedup(self, item: Record | Rejection,
                to_tag: list[tuple[_Tagging, Record]]) -> Record | _Tagging:
         """Dedup one cleaned article (here, in input order): its output, or a slot for the
         tagged record when it is unique."""
         if isinstance(item, tuple):
             return _rejection(*item)
-        try:
-            route, record = dedup_stage(self.deduper, item, now=time.time())
-        except RejectedInput as exc:
-            return _rejection(item["id"], exc.reason, exc.detail)
-        if route == "duplicates":
+        unique, record = self._dedup_one(item)
+        if not unique:
             return record
         slot = _Tagging()
         to_tag.append((slot, record))
@@ -168,28 +168,31 @@ def _start_worker(settings: Settings) -> None:
     _TAGGER = default_tagger()
 
 
+def clean_one(settings: Settings, payload: bytes) -> Record | Rejection:
+    """Decode and clean one payload: the clean record, or why it is rejected."""
+    raw: Record | None = None
+    try:
+        raw = decode(payload, "raw_article", max_bytes=settings.max_record_bytes)
+        return clean_stage(raw, max_body_bytes=settings.max_body_bytes)
+    except RejectedInput as exc:
+        return article_id(raw) if raw is not None else None, exc.reason, exc.detail
+
+
+def tag_one(tagger: Tagger, record: Record) -> Record | Rejection:
+    """Tag one deduplicated unique article: the enriched record, or why it is rejected."""
+    try:
+        return tag_stage(tagger, record)
+    except RejectedInput as exc:
+        return record["id"], exc.reason, exc.detail
+
+
 def _clean_chunk(payloads: list[bytes]) -> list[Record | Rejection]:
-    """Decode and clean payloads in a worker process (no dedup state here)."""
+    """Clean payloads in a worker process (no dedup state there)."""
     assert _SETTINGS is not None
-    settings = _SETTINGS
-    out: list[Record | Rejection] = []
-    for payload in payloads:
-        raw: Record | None = None
-        try:
-            raw = decode(payload, "raw_article", max_bytes=settings.max_record_bytes)
-            out.append(clean_stage(raw, max_body_bytes=settings.max_body_bytes))
-        except RejectedInput as exc:
-            out.append((article_id(raw) if raw is not None else None, exc.reason, exc.detail))
-    return out
+    return [clean_one(_SETTINGS, payload) for payload in payloads]
 
 
 def _tag_chunk(records: list[Record]) -> list[Record | Rejection]:
-    """Tag deduplicated unique articles in a worker process."""
+    """Tag unique articles in a worker process."""
     assert _TAGGER is not None
-    out: list[Record | Rejection] = []
-    for record in records:
-        try:
-            out.append(tag_stage(_TAGGER, record))
-        except RejectedInput as exc:
-            out.append((record["id"], exc.reason, exc.detail))
-    return out
+    return [tag_one(_TAGGER, record) for record in records]
