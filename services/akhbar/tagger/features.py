@@ -24,6 +24,7 @@ from akhbar.tagger.lexicon import (
     Lexicon,
     Seen,
     build_lexicon,
+    freq_name,
 )
 from akhbar.tagger.tokens import CLITIC_LETTERS, is_word, strip_article
 
@@ -248,8 +249,8 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
     """The word's own facts plus the lexicon facts its neighbours use.
 
     Runs once per new word on the tagger's first pass over a text, so the plain lookups of
-    :class:`Lexicon` (``given_name``, ``name_word_type``, ``role``, ``freq``, ``org_head``)
-    are read straight from its tables here.
+    :class:`Lexicon` (given names, name words, name-part roles, frequency buckets,
+    organisation heads) are read straight from its tables here.
     """
     stem = strip_article(word)
     bare = stem == word
@@ -292,14 +293,11 @@ def word_facts(word: str, lexicon: Lexicon) -> WordFacts:
         lexicon.seen_word(word),
         lexicon.seen_stem(stem),
         role,
-        "r" if word_freq is None else _FREQ_NAMES.get(word_freq) or str(word_freq),
-        "r" if stem_freq is None else _FREQ_NAMES.get(stem_freq) or str(stem_freq),
+        freq_name(word_freq),
+        freq_name(stem_freq),
         "oh" if stem in heads or word in heads or behind in heads else "",
         nisba,
     )
-
-
-_FREQ_NAMES = {n: str(n) for n in range(32)}  # Lexicon.freq's bucket names, prebuilt
 
 
 def word_info(word: str, lexicon: Lexicon) -> WordInfo:

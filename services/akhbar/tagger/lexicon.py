@@ -137,15 +137,6 @@ class Lexicon:
         """``"g"`` (given name), ``"s"`` (surname), ``"gs"`` or ``""`` from the names table."""
         return self.world.parts.get(stem, "")
 
-    def freq(self, word: str) -> str:
-        """Half-Zipf bucket of the word in general Arabic (``"r"``: rarer than Zipf 2)."""
-        bucket = self.world.freq.get(word)
-        return "r" if bucket is None else str(bucket)
-
-    def org_head(self, stem: str) -> bool:
-        """An organisation head noun (حركة، وزارة، جامعة...)."""
-        return stem in self.world.org_heads
-
     def seen_word(self, word: str) -> Seen:
         """Label buckets of this exact word (clitics included) in the training corpus."""
         counts = self.corpus.counts.get(word)
@@ -174,6 +165,17 @@ class Lexicon:
     def name_word_type(self, stem: str) -> str:
         """``"PER"``, ``"LOC+ORG"``, ... or ``""`` for a word in no known name."""
         return self.name_words.get(stem, "")
+
+
+_BUCKET_NAMES = {n: str(n) for n in range(32)}  # prebuilt: read once per new word
+
+
+def freq_name(bucket: int | None) -> str:
+    """A word's half-Zipf bucket in general Arabic (``world.freq``) as a feature value
+    (``"r"``: rarer than Zipf 2)."""
+    if bucket is None:
+        return "r"
+    return _BUCKET_NAMES.get(bucket) or str(bucket)
 
 
 def read_first_names(path: Path = FIRST_NAMES_PATH) -> frozenset[str]:
