@@ -382,21 +382,24 @@ class Knowledge:
         """Gazetteer matches, and the sequence for :meth:`CrfModel.predict` (no strings)."""
         matches = self.gazetteer.find(words)
         world = self.lexicon.world
-        gaz = gazetteer_labels(len(words), matches)
-        places = gazetteer_labels(len(words), world.places.find(words), by_name=True)
+        size = len(words)
+        fulls, places = world.full_names.find(words), world.places.find(words)
         if topics is None:
             topics = world.topic_labels(words)
-        labels = list(
-            zip(
-                gaz,
-                gazetteer_labels(len(words), world.full_names.find(words)),
-                places,
-                topics,
-                [t + "|" + g for t, g in zip(topics, gaz, strict=True)],
-                [t + "|" + p for t, p in zip(topics, places, strict=True)],
-                strict=True,
-            )
-        )
+        if len(topics) != size:
+            raise ValueError("words and topic labels differ in length")
+        # Outside every match a token's labels depend on its topic only: one tuple per
+        # topic, and only the matched tokens get labels of their own.
+        plain = {t: ("O", "O", "O", t, t + "|O", t + "|O") for t in set(topics)}
+        labels: list[Labels] = [plain[t] for t in topics]
+        matched = {i for ms in (matches, fulls, places) for m in ms for i in range(m.first, m.end)}
+        if matched:
+            gaz = gazetteer_labels(size, matches)
+            full = gazetteer_labels(size, fulls)
+            place = gazetteer_labels(size, places, by_name=True)
+            for i in matched:
+                t, g, p = topics[i], gaz[i], place[i]
+                labels[i] = (g, full[i], p, t, t + "|" + g, t + "|" + p)
         return matches, Observation(words, labels, self)
 
     def info(self, word: str) -> WordInfo:

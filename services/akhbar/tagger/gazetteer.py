@@ -52,6 +52,11 @@ def name_key(name: str) -> tuple[str, ...]:
 
 
 _Index = dict[str, dict[tuple[str, ...], "GazEntry"]]
+# What a word may begin (see Gazetteer._starts): per clitic reading that begins names,
+# the chars skipped, the rests of those names and their lengths (longest first); the
+# words any longer name goes on with; the one-word name it is, as (skip, entry), if any.
+_Reading = tuple[int, dict[tuple[str, ...], "GazEntry"], tuple[int, ...]]
+_Start = tuple[tuple[_Reading, ...], frozenset[str], "tuple[int, GazEntry] | None"]
 
 
 class Gazetteer:
@@ -67,10 +72,10 @@ class Gazetteer:
 
     def _set(self, index: _Index) -> None:
         self._index = index
-        self._start_cache: dict[str, tuple[tuple[int, dict[tuple[str, ...], GazEntry],
-                                                 tuple[int, ...]], ...]] = {}
+        self._start_cache: dict[str, _Start] = {}
         self._lookup = self._spellings(index)
         self._lengths = self._rest_lengths(index)
+        self._seconds = self._second_words(index)
 
     @classmethod
     def from_keys(cls, keyed: Iterable[tuple[tuple[str, ...], GazEntry]]) -> Gazetteer:
@@ -98,6 +103,12 @@ class Gazetteer:
         """Per first word, the lengths of the rests of its names, longest first."""
         return {w: tuple(sorted({len(r) for r in c}, reverse=True)) for w, c in index.items()}
 
+    @staticmethod
+    def _second_words(index: _Index) -> dict[str, frozenset[str]]:
+        """Per first word, the second words of its longer names: when the next word is
+        none of them, only a one-word name can match, and no rest need be looked up."""
+        return {w: frozenset(r[0] for r in c if r) for w, c in index.items()}
+
     def __len__(self) -> int:
         return sum(len(c) for c in self._index.values())
 
@@ -111,39 +122,57 @@ class Gazetteer:
         return word in self._index
 
     def find(self, words: Sequence[str]) -> list[GazMatch]:
-        """Non-overlapping longest matches, scanning left to right."""
+        """Non-overlapping longest matches, scanning left to right.
+
+        Most candidate words begin only longer names and the next word goes on with none
+        of them: one set test rules those out without a call to :meth:`_match_at`.
+        """
         found: list[GazMatch] = []
         end = 0
-        lookup = self._lookup
+        lookup, cached, last = self._lookup, self._start_cache.get, len(words) - 1
         for i in [i for i, word in enumerate(words) if word in lookup]:
-            if i >= end:
-                match = self._match_at(words, i)
-                if match is not None:
-                    found.append(match)
-                    end = match.end
+            if i < end:
+                continue
+            _, nexts, single = cached(words[i]) or self._starts(words[i])
+            if single is None and (i == last or words[i + 1] not in nexts):
+                continue
+            match = self._match_at(words, i)
+            if match is not None:
+                found.append(match)
+                end = match.end
         return found
 
-    def _starts(self, word: str) -> tuple[tuple[int, dict[tuple[str, ...], GazEntry],
-                                           tuple[int, ...]], ...]:
-        """The clitic readings of ``word`` that begin names: skip, rests, rest lengths.
+    def _starts(self, word: str) -> _Start:
+        """What ``word`` may begin, over its clitic readings (see ``_Start``).
 
         Cached per word (news repeats its words): the readings and index lookups were a
         third of :meth:`find`.
         """
         starts = self._start_cache.get(word)
         if starts is None:
-            index, lengths = self._index, self._lengths
-            starts = tuple((skip, index[form], lengths[form])
-                           for skip, form in clitic_readings(word) if form in index)
+            index, lengths, seconds = self._index, self._lengths, self._seconds
+            forms = [(skip, form) for skip, form in clitic_readings(word) if form in index]
+            readings = tuple((skip, index[form], lengths[form]) for skip, form in forms)
+            nexts = frozenset().union(*(seconds[form] for _, form in forms))
+            single = next(((skip, rests[()]) for skip, rests, _ in readings if () in rests),
+                          None)
+            starts = (readings, nexts, single)
             if len(self._start_cache) >= _START_CACHE_LIMIT:
                 self._start_cache.clear()  # bounded memory in a long-running worker
             self._start_cache[word] = starts
         return starts
 
     def _match_at(self, words: Sequence[str], i: int) -> GazMatch | None:
-        """The longest name at ``i`` over every clitic reading of its first word."""
+        """The longest name at ``i`` over every clitic reading of its first word.
+
+        When the next word goes on with none of the longer names, only the one-word name
+        (of the first reading that has one) can match, and no rest need be looked up.
+        """
+        readings, nexts, single = self._starts(words[i])
+        if i + 1 >= len(words) or words[i + 1] not in nexts:
+            return None if single is None else GazMatch(i, i + 1, *single)
         best: GazMatch | None = None
-        for skip, rests, lengths in self._starts(words[i]):
+        for skip, rests, lengths in readings:
             for size in lengths:
                 end = i + 1 + size
                 entry = rests.get(tuple(words[i + 1 : end])) if end <= len(words) else None

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 
 from akhbar.tagger.gazetteer import GazEntry, Gazetteer
 from akhbar.tagger.mention import Mention, mention_key
-from akhbar.tagger.tokens import ARTICLE, clitic_readings
+from akhbar.tagger.tokens import ARTICLE, clitic_spellings
 
 _MIN_SURNAME = 3
 
@@ -60,21 +59,21 @@ def _spreads(mention: Mention, share: dict[str, float], common: Callable[[str], 
 
 
 def _model_share(words: Sequence[str], mentions: list[Mention]) -> dict[str, float]:
-    """For one-word model names: tagged occurrences / all occurrences in the document."""
+    """For one-word model names: tagged occurrences / all occurrences in the document.
+
+    An occurrence is any word one of whose clitic readings is the name. The few names
+    are spelled out with every clitic (:func:`clitic_spellings`, the exact inverse of
+    the readings) and those spellings counted, rather than reading every word.
+    """
     tagged = Counter(m.key[0] for m in mentions if m.source == "model" and len(m.key) == 1)
     if not tagged:
         return {}
-    seen: Counter[str] = Counter()
-    names = tagged.keys()
-    for word, count in Counter(words).items():  # each distinct word once: news repeats a lot
-        for form in _reading_forms(word).intersection(names):
-            seen[form] += count
+    counts = Counter(words)
+    seen = {
+        name: sum(counts[word] for word in set(clitic_spellings(name)) if word in counts)
+        for name in tagged
+    }
     return {w: tagged[w] / seen[w] for w in tagged if seen[w] >= SPREAD_MIN_SEEN}
-
-
-@lru_cache(maxsize=100_000)
-def _reading_forms(word: str) -> frozenset[str]:
-    return frozenset(form for _, form in clitic_readings(word))
 
 
 def _surname_can_stand_alone(mention: Mention) -> bool:

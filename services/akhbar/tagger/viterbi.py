@@ -30,6 +30,9 @@ class Decoder:
         ext[:size, :size] = trans
         ext[:, size] = 0.0
         self._into_ext = np.ascontiguousarray(ext.T)
+        # The same, [i, j, 0]: the forward step reduces over its first axis (one plane per
+        # previous label), which numpy does faster than over a last axis of 8 (measured 1.6x).
+        self._into_by_prev = np.ascontiguousarray(ext)[:, :, None]
         self._from_o_ext = ext[outside]
         # What turning names back into O's costs at least, per name label y (see forced).
         self._names = [y for y in range(len(trans)) if y != outside]
@@ -101,46 +104,56 @@ class Decoder:
         if not size:
             return []
         free = np.flatnonzero(~self.forced(scores[:, [self.outside]] - scores))
-        path = np.full(size, self.outside)
+        path = [self.outside] * size
         if len(free):
             breaks = np.flatnonzero(np.diff(free) != 1)  # runs of consecutive free tokens
             starts = np.concatenate(([free[0]], free[breaks + 1]))
             ends = np.concatenate((free[breaks] + 1, [free[-1] + 1]))
-            labels = self._segments(scores, starts, ends)
-            for start, end, row in zip(starts.tolist(), ends.tolist(), labels, strict=True):
-                path[start:end] = row[: end - start]
-        return path.tolist()  # type: ignore[no-any-return]
+            for start, row in zip(starts.tolist(), self._segments(scores, starts, ends),
+                                  strict=True):
+                path[start : start + len(row)] = row
+        return path
 
     def _segments(
         self, scores: Matrix, starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
-    ) -> npt.NDArray[np.intp]:
-        """Viterbi over all segments at once, one token of each per step.
+    ) -> list[list[int]]:
+        """Viterbi over all segments at once, one token of each per step: their labels.
 
         A segment's neighbours are O (or the sequence edge). Each segment is padded after
         its end with tokens only O can take (so the transition into O is counted) or, at
         the sequence end, only an extra label every label enters for free. Back pointers
         take the first maximum, as crfsuite does.
         """
-        count, steps = len(starts), int((ends - starts).max()) + 1
-        width = len(self._into_ext)
+        size, width = len(scores), len(self._into_ext)
+        lengths = ends - starts
+        steps = int(lengths.max()) + 1
+        # The rows a segment's steps read: its tokens' scores (the extra label impossible),
+        # then padding: an O-only row, or past the sequence end an exit-only row.
+        rows = np.full((size + 2, width), -np.inf)
+        rows[:size, :-1] = scores
+        rows[size, self.outside] = 0.0
+        rows[size + 1, width - 1] = 0.0
+        exit_row = np.where(ends == size, size + 1, size)
         position = starts[:, None] + np.arange(steps)
-        inside = position < ends[:, None]
-        state = np.full((count, steps, width), -np.inf)
-        state[inside, :-1] = scores[position[inside]]
-        pad_rows, pad_steps = np.nonzero(~inside)
-        exit_label = np.where(ends == len(scores), width - 1, self.outside)
-        state[pad_rows, pad_steps, exit_label[pad_rows]] = 0.0
-        alpha = state[:, 0] + np.where(starts[:, None] > 0, self._from_o_ext, 0.0)
+        state = rows[np.where(position < ends[:, None], position, exit_row[:, None])]
+        # Scores per label, then segment ([label, segment]): see _into_by_prev.
+        alpha = (state[:, 0] + np.where(starts[:, None] > 0, self._from_o_ext, 0.0)).T
         alphas = [alpha]
-        for step in range(1, steps):
-            alpha = (alpha[:, None, :] + self._into_ext).max(axis=2) + state[:, step]
+        into_by_prev = self._into_by_prev
+        for step in range(1, steps - 1):  # the last step is padding: only its pointers count
+            alpha = (alpha[:, None, :] + into_by_prev).max(axis=0) + state[:, step].T
             alphas.append(alpha)
-        # Back pointers of every step in one go, then one gather per step on the way back.
-        back = (np.array(alphas[:-1])[:, :, None, :] + self._into_ext).argmax(axis=3)
-        rows = np.arange(count)
-        label = alpha.argmax(axis=1)
-        out = [label]
-        for step in range(steps - 2, -1, -1):
-            label = back[step, rows, label]
-            out.append(label)
-        return np.array(out[::-1]).T
+        # Back pointers of every step in one go: [step][segment][label at step + 1].
+        previous = np.array(alphas).transpose(0, 2, 1)  # [step, segment, label]
+        back = (previous[:, :, None, :] + self._into_ext).argmax(axis=3).tolist()
+        # Each segment's walk back starts at its first padding step, where only its exit
+        # label (O, or the extra label) is possible, and takes one pointer per token.
+        out: list[list[int]] = []
+        exits = np.where(ends == size, width - 1, self.outside).tolist()
+        for segment, (length, label) in enumerate(zip(lengths.tolist(), exits, strict=True)):
+            row = [0] * length
+            for step in range(length - 1, -1, -1):
+                label = back[step][segment][label]
+                row[step] = label
+            out.append(row)
+        return out
