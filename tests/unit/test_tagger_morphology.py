@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from akhbar.tagger import Entity, Tagger, default_tagger
-from akhbar.tagger.tokens import clitic_readings, strip_article
+from akhbar.tagger.tokens import clitic_readings, clitic_spellings, strip_article
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +84,19 @@ def test_clitic_readings_and_stem() -> None:
     assert (2, "العراق") in clitic_readings("للعراق")
     assert strip_article("والسعوديه") == "سعوديه"
     assert strip_article("واشنطن") == "واشنطن"
+
+
+def test_clitic_spellings_invert_the_readings() -> None:
+    """Propagation counts a name's occurrences through its spellings: every word one of
+    whose readings is the name must be among them."""
+    from akhbar.core.normalize import match_form
+    from tests.support.corpus import anercorp_sentences
+
+    words = {match_form(w) for s in anercorp_sentences()[:1500] for w in s.split()}
+    missed = [(w, form) for w in words for _, form in clitic_readings(w)
+              if w not in set(clitic_spellings(form))]
+    assert len(words) > 5000
+    assert missed == []
 
 
 def test_a_bare_clitic_does_not_hide_a_known_name_word_from_the_features() -> None:
