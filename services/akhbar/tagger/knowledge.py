@@ -61,32 +61,23 @@ class World:
     topics: dict[str, str] = field(default_factory=dict)  # word -> topic
 
     def topic_labels(self, words: Sequence[str]) -> list[str]:
-        """Per token, the topics with a word within :data:`TOPIC_WINDOW` tokens ("" if none).
-
-        Labels change only where a window opens or closes: one sweep over those points
-        fills the runs between them, instead of a pass over every token per topic.
-        """
+        """Per token, the topics with a word within :data:`TOPIC_WINDOW` tokens ("" if none)."""
         size = len(words)
-        out = [""] * size
         if self.topics.keys().isdisjoint(words):  # most texts: one pass in C
-            return out
-        get = self.topics.get
-        hits = [(i, t) for i, w in enumerate(words) if (t := get(w))]
-        changes: dict[int, dict[str, int]] = {}  # point -> topic -> windows opened there
-        for i, t in hits:
-            opened = changes.setdefault(max(0, i - TOPIC_WINDOW), {})
-            opened[t] = opened.get(t, 0) + 1
-            closed = changes.setdefault(min(size, i + TOPIC_WINDOW + 1), {})
-            closed[t] = closed.get(t, 0) - 1
-        points = sorted(changes)
-        names = sorted({t for _, t in hits})
-        open_windows = dict.fromkeys(names, 0)
-        for point, after in zip(points, [*points[1:], size], strict=True):
-            for t, change in changes[point].items():
-                open_windows[t] += change
-            label = "+".join(t for t in names if open_windows[t])
-            if label and after > point:
-                out[point:after] = [label] * (after - point)
+            return [""] * size
+        hits = [(i, t) for i, w in enumerate(words) if (t := self.topics.get(w))]
+        out = [""] * size
+        for name in sorted({t for _, t in hits}):
+            near = [0] * (size + 1)  # +1 where a window opens, -1 where it closes
+            for i, t in hits:
+                if t == name:
+                    near[max(0, i - TOPIC_WINDOW)] += 1
+                    near[min(size, i + TOPIC_WINDOW + 1)] -= 1
+            open_windows = 0
+            for i in range(size):
+                open_windows += near[i]
+                if open_windows:
+                    out[i] = name if not out[i] else out[i] + "+" + name
         return out
 
     def certain_place(self, key: str, known_place: bool = False) -> Place | None:
