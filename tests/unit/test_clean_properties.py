@@ -65,3 +65,11 @@ def test_shuffled_duplicates_are_removed(seed: int) -> None:
     repeats = [orthographic_variant(p, seed) for p in rng.sample(paragraphs, len(paragraphs))]
     result = clean_article(title="", body="\n\n".join(paragraphs + repeats))
     assert match_form(result.text) == match_form("\n\n".join(paragraphs))
+
+
+def test_a_paragraph_left_with_punctuation_only_after_dedup_is_dropped() -> None:
+    """Found by test_clean_is_idempotent: the repeated "قال" went and "." stayed behind
+    as a paragraph, which the next pass dropped as a separator."""
+    first = clean_article(title="", body="دمشق::قال\n\n.قال")
+    assert first.text == "دمشق: قال"
+    assert clean_article(title="", body=first.text).text == first.text

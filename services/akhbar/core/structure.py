@@ -167,7 +167,7 @@ def dedup_paragraphs(paragraphs: list[str], removed: dict[str, int]) -> list[str
             result.append(paragraph)
             continue
         kept = deduper.filter(sentences, keys)
-        if not kept:
+        if not any(_HAS_WORD.search(sentence) for sentence in kept):  # "." left of ". قال"
             _bump(removed, "duplicate_paragraphs")
             result.append(None)
         else:
