@@ -31,6 +31,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import KafkaError
 
 from akhbar.config import Settings, Stage, TopicRole
 from akhbar.kafka.connection import aiokafka_options
@@ -62,11 +63,23 @@ async def set_topic_config(settings: Settings, role: TopicRole, **configs: str) 
 
 
 async def committed(settings: Settings, stage: Stage, role: TopicRole) -> int:
-    """Sum of the stage's committed offsets on the topic (0 where none)."""
+    """Sum of the stage's committed offsets on the topic (0 where none).
+
+    Retries while the group coordinator is not available: a broker just thawed from
+    SIGSTOP answers FindCoordinator with a retriable error for a moment.
+    """
     admin = AIOKafkaAdminClient(**aiokafka_options(settings))
     await admin.start()
     try:
-        offsets = await admin.list_consumer_group_offsets(settings.group(stage))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                offsets = await admin.list_consumer_group_offsets(settings.group(stage))
+                break
+            except KafkaError as exc:
+                if not exc.retriable or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
     finally:
         await admin.close()
     return sum(max(0, meta.offset) for tp, meta in offsets.items()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import gc
 import logging
 import logging.config
@@ -51,6 +52,10 @@ WATCH_SECONDS = 2.0
 # Collect and freeze what is alive at start and again every FREEZE_EVERY records, between
 # batches: later full collections walk only what is newer (max pause 18 ms measured).
 FREEZE_EVERY = 2000
+# Once the worker has closed (outputs acked, group left) only teardown is left. A teardown
+# that hangs would hold the process until the orchestrator's SIGKILL, with no trace of why:
+# after this long, every thread's stack goes to stderr and the process exits with status 1.
+EXIT_WATCHDOG_S = 10.0
 
 
 def settle_heap() -> None:
@@ -265,6 +270,7 @@ async def _main(settings: Settings, stage: Stage, health: HealthState) -> None:
         await worker.close()
         log.info("worker stopped in %.1f s", time.monotonic() - started,
                  extra={"stage": stage})
+        faulthandler.dump_traceback_later(EXIT_WATCHDOG_S, exit=True)
 
 
 def _stopper(worker: Worker, sig: signal.Signals) -> Any:
@@ -297,3 +303,4 @@ def run(settings: Settings, stage: Stage) -> None:
     finally:
         server.shutdown()
         server.server_close()
+        log.info("worker exiting", extra={"stage": stage})
