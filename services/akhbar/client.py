@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import ssl
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from typing import Any, Protocol
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -32,6 +34,8 @@ from akhbar.core.errors import (
     TopicMissing,
 )
 from akhbar.kafka.connection import aiokafka_options
+
+T = TypeVar("T")
 
 Progress = Callable[[int], None]
 
@@ -136,6 +140,21 @@ async def kafka_errors_as_akhbar(settings: Settings) -> AsyncIterator[None]:
             yield
         except (kafka_errors.KafkaError, OSError, TimeoutError) as exc:
             raise translate(settings, exc, seen.causes) from exc
+
+
+async def retrying(settings: Settings, call: Callable[[], Awaitable[T]],
+                   pause_seconds: float = 0.5) -> T:
+    """``await call()``, again while it raises a retriable Kafka error (a coordinator
+    still loading, as on a broker that has just started or thawed), up to the connect
+    timeout; then the last error."""
+    deadline = time.monotonic() + settings.connect_timeout_seconds
+    while True:
+        try:
+            return await call()
+        except kafka_errors.KafkaError as exc:
+            if not exc.retriable or time.monotonic() + pause_seconds > deadline:
+                raise
+        await asyncio.sleep(pause_seconds)
 
 
 async def create_topics(settings: Settings) -> list[str]:
@@ -414,7 +433,8 @@ async def lag(settings: Settings, groups: Sequence[str] | None = None) -> list[P
         async with kafka_errors_as_akhbar(settings):
             committed: dict[str, dict[TopicPartition, int]] = {}
             for group in wanted:
-                offsets = await admin.list_consumer_group_offsets(group)
+                offsets = await retrying(
+                    settings, functools.partial(admin.list_consumer_group_offsets, group))
                 committed[group] = {tp: meta.offset for tp, meta in offsets.items()
                                     if meta.offset >= 0}
             sources = {group: settings.topic(SOURCE[stage_of[group]])

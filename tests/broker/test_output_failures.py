@@ -24,6 +24,8 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -31,8 +33,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import KafkaError
 
+from akhbar.client import retrying
 from akhbar.config import Settings, Stage, TopicRole
 from akhbar.kafka.connection import aiokafka_options
 from akhbar.kafka.topics import ensure_topics
@@ -71,15 +73,9 @@ async def committed(settings: Settings, stage: Stage, role: TopicRole) -> int:
     admin = AIOKafkaAdminClient(**aiokafka_options(settings))
     await admin.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                offsets = await admin.list_consumer_group_offsets(settings.group(stage))
-                break
-            except KafkaError as exc:
-                if not exc.retriable or time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.5)
+        offsets = await retrying(replace(settings, connect_timeout_seconds=60.0),
+                                 partial(admin.list_consumer_group_offsets,
+                                         settings.group(stage)))
     finally:
         await admin.close()
     return sum(max(0, meta.offset) for tp, meta in offsets.items()
