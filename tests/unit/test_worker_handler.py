@@ -215,6 +215,23 @@ async def test_dedup_state_that_cannot_be_written_stops_the_batch() -> None:
     with pytest.raises(OutputUndeliverable, match="state record"):
         await handler(sink, "dedup").handle([message(record.value or b"", key=record.key,
                                                      topic="u.clean")])
+    # nothing is visible downstream: a replay cannot contradict an output already out
+    assert sink.topics() == []
+
+
+async def test_dedup_state_is_in_the_broker_before_any_output_is_sent() -> None:
+    cleaned = MemorySink()
+    bodies = list(pseudo_articles(2))
+    await handler(cleaned).handle([message(orjson.dumps(raw_record(f"o-{i}", body)), offset=i)
+                                   for i, body in enumerate([bodies[0], bodies[1], bodies[0]])])
+    sink = MemorySink()
+    await handler(sink, "dedup").handle([message(r.value or b"", key=r.key, offset=i,
+                                                 topic="u.clean")
+                                         for i, r in enumerate(cleaned.delivered)])
+    changelog = "u-dedup-dedup-signatures-changelog"
+    kinds = [r.topic == changelog for r in sink.attempts]
+    assert kinds == sorted(kinds, reverse=True) and kinds.count(True) == 2, kinds
+    assert len(sink.on("u.duplicates")) == 1 and len(sink.on("u.deduped")) == 2
 
 
 async def test_a_processing_bug_is_dead_lettered_as_processing_error() -> None:

@@ -2,7 +2,9 @@
 
 For each consumed record the processor's outputs (or, when it rejects the record, a dead
 letter with the original bytes) are queued on the :class:`~akhbar.workers.sink.Sink` as
-soon as they are made, so batching adds no latency; then every delivery is awaited. The
+soon as they are made, so batching adds no latency; then every delivery is awaited. A
+stage with state (dedup) first writes the batch's state changes and awaits them, then sends
+its outputs: no output is ever visible whose decision a replay could not find again. The
 runtime commits the batch's offsets only after :meth:`Handler.handle` returns, so:
 
 * an output the broker refuses is retried (retriable errors only, at most
@@ -123,6 +125,21 @@ class Handler:
 
     async def handle(self, batch: Sequence[Incoming]) -> None:
         """Deliver every record's outputs or its dead letter; raise if neither works."""
+        if self.changelog is None:
+            pending = await self._route_and_send(batch)
+        else:
+            pending = await self._state_then_outputs(batch, self.changelog)
+        for item in pending:
+            for queued in item.queued:
+                error = await _settled(queued.delivery)
+                if error is None:
+                    self._count(queued.role, queued.reason)
+                else:
+                    await self._recover(item.message, queued, error)
+        self._delivering(True)  # every output of the batch is in the broker now
+
+    async def _route_and_send(self, batch: Sequence[Incoming]) -> list[_Pending]:
+        """A stateless stage: each output leaves as soon as it is made."""
         pending: list[_Pending] = []
         last = len(batch) - 1
         yielded = time.perf_counter()
@@ -132,15 +149,20 @@ class Handler:
             if index < last and time.perf_counter() - yielded >= YIELD_SECONDS:
                 await asyncio.sleep(0)  # let the producer send what is queued
                 yielded = time.perf_counter()
-        state = [(sent, await self._send(sent)) for sent in
-                 (self.changelog() if self.changelog else [])]
-        for item in pending:
-            for queued in item.queued:
-                error = await _settled(queued.delivery)
-                if error is None:
-                    self._count(queued.role, queued.reason)
-                else:
-                    await self._recover(item.message, queued, error)
+        return pending
+
+    async def _state_then_outputs(self, batch: Sequence[Incoming],
+                                  changelog: Changelog) -> list[_Pending]:
+        """A stateful stage: the batch's state is in the broker before any output is.
+
+        A verdict depends on what came before it, and after a crash the batch is replayed
+        from the committed offsets in whatever order the partitions arrive. Were an output
+        visible while its state was not, the replay could decide otherwise (the copy first,
+        then the original as its copy) and the article would land in two topics. With the
+        state written first, the replay finds every visible decision in the restored state.
+        """
+        routed = [(message, self._route(message)) for message in batch]
+        state = [(sent, await self._send(sent)) for sent in changelog()]
         for sent, delivery in state:
             error = await _settled(delivery)
             if error is not None:
@@ -149,7 +171,9 @@ class Handler:
                     raise OutputUndeliverable(
                         f"{self.stage}: state record for {sent.topic} not written: "
                         f"{type(error).__name__}: {error}") from error
-        self._delivering(True)  # every output of the batch is in the broker now
+        return [_Pending(message, [_Queued(sent, role, reason, await self._send(sent))
+                                   for sent, role, reason in outputs])
+                for message, outputs in routed]
 
     # ------------------------------------------------------------------ routing
 
