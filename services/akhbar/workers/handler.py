@@ -144,8 +144,7 @@ class Handler:
         last = len(batch) - 1
         yielded = time.perf_counter()
         for index, message in enumerate(batch):
-            pending.append(_Pending(message, [_Queued(sent, role, reason, await self._send(sent))
-                                              for sent, role, reason in self._route(message)]))
+            pending.append(await self._queue(message, self._route(message)))
             if index < last and time.perf_counter() - yielded >= YIELD_SECONDS:
                 await asyncio.sleep(0)  # let the producer send what is queued
                 yielded = time.perf_counter()
@@ -171,9 +170,13 @@ class Handler:
                     raise OutputUndeliverable(
                         f"{self.stage}: state record for {sent.topic} not written: "
                         f"{type(error).__name__}: {error}") from error
-        return [_Pending(message, [_Queued(sent, role, reason, await self._send(sent))
-                                   for sent, role, reason in outputs])
-                for message, outputs in routed]
+        return [await self._queue(message, outputs) for message, outputs in routed]
+
+    async def _queue(self, message: Incoming,
+                     outputs: list[tuple[Sent, TopicRole, Reason | None]]) -> _Pending:
+        """Hand one record's outputs to the sink; their deliveries are awaited later."""
+        return _Pending(message, [_Queued(sent, role, reason, await self._send(sent))
+                                  for sent, role, reason in outputs])
 
     # ------------------------------------------------------------------ routing
 
