@@ -298,14 +298,13 @@ def _process(args: argparse.Namespace, settings: Settings) -> int:
     skipped = _Skipped()
     terminal = sys.stderr.isatty()
     total = count_articles(args.paths) if terminal else None
-    records = pipeline.process(payloads(args.paths, source=args.source, on_skip=skipped.add),
-                               jobs=args.jobs or default_jobs())
+    lines = pipeline.lines(payloads(args.paths, source=args.source, on_skip=skipped.add),
+                           jobs=args.jobs or default_jobs())
     line = ProgressLine("processed")
     with tqdm(unit=" articles", desc="process", total=total, disable=not terminal) as bar:
-        for record in records:
-            kind = record["dedup"]["status"] if "dedup" in record else "rejected"
+        for kind, encoded in lines:
             counts[kind] = counts.get(kind, 0) + 1
-            out.write(orjson.dumps(record) + b"\n")
+            out.write(encoded + b"\n")
             bar.update()
             if not terminal:
                 line.update()

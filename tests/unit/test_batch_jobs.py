@@ -63,6 +63,17 @@ def test_first_seen_in_input_order_wins_across_chunks(
     assert (place["text"], place["id"]) == ("القاهرة", "Q85")
 
 
+def test_lines_are_the_records_encoded_with_what_became_of_each(
+    outputs: dict[int, list[dict[str, object]]]
+) -> None:
+    lines = list(BatchPipeline(Settings()).lines(corpus(), jobs=2))
+    assert [encoded for _, encoded in lines] == [orjson.dumps(r) for r in outputs[1]]
+    expected = ["rejected" if "dead_letter" in r else r["dedup"]["status"]  # type: ignore[index]
+                for r in outputs[1]]
+    assert [kind for kind, _ in lines] == expected
+    assert set(expected) == {"unique", "exact", "near", "rejected"}
+
+
 def test_cli_jobs_2_prints_what_jobs_1_prints(tmp_path: Path,
                                               capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     path = tmp_path / "in.jsonl"
